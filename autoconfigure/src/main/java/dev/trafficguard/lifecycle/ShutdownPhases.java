@@ -1,0 +1,44 @@
+package dev.trafficguard.lifecycle;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * {@link SmartLifecycle} phases of Traffic Guard's shutdown sequence. Spring stops higher
+ * phases first, so the sequence runs top to bottom:
+ * <ol>
+ * <li>{@link #PRE_STOP_DELAY}: readiness is down, the server still serves every request
+ * while load balancers stop routing;</li>
+ * <li>Spring Boot's graceful web server shutdown (phase {@code Integer.MAX_VALUE - 1024}),
+ * then the web server stops ({@code Integer.MAX_VALUE - 2048});</li>
+ * <li>{@link #EXECUTORS}: executors run everything they accepted;</li>
+ * <li>{@link #HTTP_CLIENTS}: the shared HTTP client pool closes;</li>
+ * <li>{@link #DATASOURCES}: the database pools close, after everything that could use
+ * them.</li>
+ * </ol>
+ */
+public final class ShutdownPhases {
+
+	/**
+	 * The pre-stop delay, before the web server stops accepting.
+	 */
+	public static final int PRE_STOP_DELAY = SmartLifecycle.DEFAULT_PHASE - 512;
+
+	/**
+	 * Executors drain, once no request can submit more work.
+	 */
+	public static final int EXECUTORS = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/**
+	 * HTTP client pools close, once no task can call out.
+	 */
+	public static final int HTTP_CLIENTS = EXECUTORS - 1024;
+
+	/**
+	 * Database pools close, last.
+	 */
+	public static final int DATASOURCES = HTTP_CLIENTS - 1024;
+
+	private ShutdownPhases() {
+	}
+
+}
