@@ -19,11 +19,13 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = TrafficGuardAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnAvailableEndpoint(TrafficGuardEndpoint.class)
 public final class TrafficGuardEndpointAutoConfiguration {
 
+	// The endpoint condition sits on the method: its class exists only with actuator, which
+	// the class-level condition checks first.
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(TrafficGuardEndpoint.class)
 	TrafficGuardEndpoint trafficGuardEndpoint(TrafficGuardProperties properties,
 			ObjectProvider<TrafficGuardContributor> contributors) {
 		return new TrafficGuardEndpoint(properties.isEnabled(), contributors.orderedStream().toList());

@@ -1,0 +1,56 @@
+package dev.trafficguard.properties;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every {@code traffic-guard.*} property is documented: a description in the generated IDE
+ * metadata, and a row in the README's property tables.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void everyPropertyHasADescriptionAndAReadmeRow() throws IOException {
+		List<JsonNode> properties = trafficGuardProperties();
+		assertThat(properties).isNotEmpty();
+		String readme = Files.readString(Path.of("..", "README.md"));
+		List<String> undocumented = new ArrayList<>();
+		for (JsonNode property : properties) {
+			String name = property.get("name").asString();
+			JsonNode description = property.get("description");
+			if (description == null || description.asString().isBlank()) {
+				undocumented.add(name + " (no javadoc)");
+			}
+			if (!readme.contains("`" + name)) {
+				undocumented.add(name + " (no README row)");
+			}
+		}
+		assertThat(undocumented).isEmpty();
+	}
+
+	private List<JsonNode> trafficGuardProperties() throws IOException {
+		Path file = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
+		assertThat(file).as("generated configuration metadata").exists();
+		try (InputStream metadata = Files.newInputStream(file)) {
+			JsonNode root = JsonMapper.builder().build().readTree(metadata);
+			List<JsonNode> properties = new ArrayList<>();
+			for (JsonNode property : root.get("properties")) {
+				if (property.get("name").asString().startsWith("traffic-guard.")) {
+					properties.add(property);
+				}
+			}
+			return properties;
+		}
+	}
+
+}
