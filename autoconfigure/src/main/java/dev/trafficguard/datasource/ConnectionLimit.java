@@ -1,5 +1,8 @@
 package dev.trafficguard.datasource;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +35,31 @@ record ConnectionLimit(String status, @Nullable String database, @Nullable Integ
 	static final String NOT_SUPPORTED = "not-supported";
 
 	static final String OFF = "off";
+
+	/**
+	 * The outcome as the actuator endpoint shows it, with the property-style names the
+	 * rest of the section uses, and without the figures the check could not read.
+	 * @return the outcome
+	 */
+	Map<String, Object> toMap() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("status", this.status);
+		putIfKnown(map, "database", this.database);
+		putIfKnown(map, "max-connections", this.maxConnections);
+		putIfKnown(map, "reserved-connections", this.reservedConnections);
+		putIfKnown(map, "available-connections", this.availableConnections);
+		map.put("expected-instances", this.expectedInstances);
+		map.put("maximum-pool-size", this.maximumPoolSize);
+		map.put("demand", this.demand);
+		putIfKnown(map, "detail", this.detail);
+		return map;
+	}
+
+	private static void putIfKnown(Map<String, Object> map, String key, @Nullable Object value) {
+		if (value != null) {
+			map.put(key, value);
+		}
+	}
 
 	static ConnectionLimit of(DatabaseConnectionLimit limit, int expectedInstances, int maximumPoolSize) {
 		long demand = (long) expectedInstances * maximumPoolSize;

@@ -90,7 +90,7 @@ public final class ConnectionLimitCheck implements SmartInitializingSingleton {
 
 	private static String describe(String name, ConnectionLimit result, DatabaseConnectionLimit limit) {
 		return "Database connection pools oversubscribed: traffic-guard.datasource.expected-instances="
-				+ result.expectedInstances() + " × maximum-pool-size=" + result.maximumPoolSize() + " of pool '"
+				+ result.expectedInstances() + " * maximum-pool-size=" + result.maximumPoolSize() + " of pool '"
 				+ name + "' = " + result.demand() + " connections, but " + limit.database() + " allows "
 				+ limit.available() + " (max_connections=" + limit.maxConnections() + " less "
 				+ limit.reservedConnections() + " reserved)";

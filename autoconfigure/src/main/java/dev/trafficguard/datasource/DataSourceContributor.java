@@ -94,7 +94,7 @@ final class DataSourceContributor implements TrafficGuardContributor {
 		ConnectionLimitCheck check = this.check.getIfAvailable();
 		ConnectionLimit limit = (check != null) ? check.resultOf(name) : null;
 		if (limit != null) {
-			description.put("connection-limit", limit);
+			description.put("connection-limit", limit.toMap());
 		}
 		return description;
 	}
