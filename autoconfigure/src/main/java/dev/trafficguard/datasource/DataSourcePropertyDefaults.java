@@ -11,7 +11,8 @@ import org.springframework.util.ClassUtils;
 /**
  * Traffic Guard's defaults for Spring Boot's auto-configured HikariCP pool
  * ({@code spring.datasource.hikari.*}). The minimum idle follows the maximum pool size in
- * force, the user's if they set one.
+ * force, the user's if they set one. A fixed-size pool (minimum idle equal to the maximum)
+ * gets no idle timeout, which would have no effect on it.
  */
 public final class DataSourcePropertyDefaults implements PropertyDefaults {
 
@@ -32,7 +33,14 @@ public final class DataSourcePropertyDefaults implements PropertyDefaults {
 				intProperty(environment, TrafficGuardDataSourceProperties.PREFIX + ".expected-instances", 1));
 		int effectiveMaximumPoolSize = intProperty(environment,
 				HikariSetting.SPRING_PREFIX + "." + HikariSetting.MAXIMUM_POOL_SIZE.property(), maximumPoolSize);
+		int effectiveMinimumIdle = intProperty(environment,
+				HikariSetting.SPRING_PREFIX + "." + HikariSetting.MINIMUM_IDLE.property(),
+				HikariSetting.minimumIdle(effectiveMaximumPoolSize));
 		for (HikariSetting setting : HikariSetting.values()) {
+			if (setting == HikariSetting.IDLE_TIMEOUT && effectiveMinimumIdle >= effectiveMaximumPoolSize) {
+				// A fixed-size pool retires no idle connection; HikariCP warns if it is set.
+				continue;
+			}
 			defaults.put(HikariSetting.SPRING_PREFIX + "." + setting.property(),
 					setting.trafficGuardDefault(maximumPoolSize, effectiveMaximumPoolSize));
 		}

@@ -100,13 +100,21 @@ public final class HikariPoolTuner implements BeanPostProcessor, ApplicationCont
 		// In declaration order: the maximum is settled before the minimum idle follows it.
 		for (HikariSetting setting : HikariSetting.values()) {
 			SettingSource source = sourceOf(setting, pool, prefix);
-			if (source == SettingSource.LIBRARY_DEFAULT) {
+			if (source == SettingSource.LIBRARY_DEFAULT && !(setting == HikariSetting.IDLE_TIMEOUT && isFixedSize(pool))) {
 				setting.set(pool, setting.trafficGuardDefault(maximumPoolSize, pool.getMaximumPoolSize()));
 				source = SettingSource.TRAFFIC_GUARD;
 			}
 			sources.put(setting, source);
 		}
 		return new PoolTuning(prefix, true, sources);
+	}
+
+	/**
+	 * Whether the pool keeps all its connections, so that an idle timeout has no effect
+	 * (and HikariCP warns when one is set).
+	 */
+	private static boolean isFixedSize(HikariDataSource pool) {
+		return pool.getMinimumIdle() < 0 || pool.getMinimumIdle() >= pool.getMaximumPoolSize();
 	}
 
 	private SettingSource sourceOf(HikariSetting setting, HikariDataSource pool, @Nullable String prefix) {

@@ -1,6 +1,9 @@
 package dev.trafficguard.datasource;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -14,6 +17,7 @@ import dev.trafficguard.properties.InvalidPropertyFailureAnalyzer;
 import dev.trafficguard.properties.Setting;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import dev.trafficguard.test.TrafficGuardDefaultsInitializer;
+import dev.trafficguard.web.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,11 +30,13 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -105,8 +111,26 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 			assertThat(pool.getMinimumIdle()).isEqualTo(5);
 			assertThat(settings(context, "dataSource").get("minimum-idle")).isEqualTo(new Setting(5L, "traffic-guard"));
 		});
-		this.contextRunner.withPropertyValues("spring.datasource.hikari.maximum-pool-size=1")
-			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getMinimumIdle()).isEqualTo(1));
+	}
+
+	@Test
+	void fixedSizePoolGetsNoIdleTimeout(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("spring.datasource.hikari.maximum-pool-size=1").run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(pool.getMinimumIdle()).isEqualTo(1);
+			assertThat(pool.getIdleTimeout()).isEqualTo(HikariSetting.IDLE_TIMEOUT.hikariDefault());
+			assertThat(settings(context, "dataSource").get("idle-timeout").source()).isEqualTo("default");
+			pool.getConnection().close();
+		});
+		this.contextRunner.withUserConfiguration(SecondPoolConfiguration.class)
+			.withPropertyValues("app.second.jdbc-url=jdbc:h2:mem:tg-fixed", "app.second.maximum-pool-size=3",
+					"app.second.minimum-idle=3")
+			.run((context) -> {
+				HikariDataSource second = context.getBean("secondDataSource", HikariDataSource.class);
+				assertThat(second.getIdleTimeout()).isEqualTo(HikariSetting.IDLE_TIMEOUT.hikariDefault());
+				second.getConnection().close();
+			});
+		assertThat(output).doesNotContain("idleTimeout has been set but has no effect");
 	}
 
 	@Test
@@ -176,6 +200,43 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserTunerConfiguration.class)
 			.run((context) -> assertThat(context).getBeans(HikariPoolTuner.class)
 				.containsOnlyKeys("userTuner"));
+	}
+
+	@Test
+	void answersSaturationOnlyInServletWebApplications() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(PoolSaturationProblemMapper.class));
+		webContextRunner().run((context) -> assertThat(context).hasSingleBean(PoolSaturationProblemMapper.class)
+			.hasBean("trafficGuardPoolSaturationMetrics"));
+	}
+
+	@Test
+	void backsOffToUsersSaturationMapper() {
+		webContextRunner()
+			.withBean("userMapper", PoolSaturationProblemMapper.class,
+					() -> new PoolSaturationProblemMapper(Duration.ofSeconds(9)))
+			.run((context) -> assertThat(context).getBeans(PoolSaturationProblemMapper.class)
+				.containsOnlyKeys("userMapper"));
+	}
+
+	@Test
+	void saturationMapperKnowsOnlyTransientConnectionFailures() {
+		PoolSaturationProblemMapper mapper = new PoolSaturationProblemMapper(Duration.ofSeconds(3));
+		assertThat(mapper.map(new SQLException("syntax error"))).isNull();
+		assertThat(mapper.map(new IllegalStateException())).isNull();
+		assertThat(mapper.rejected()).isZero();
+		Problem problem = mapper.map(new SQLTransientConnectionException("HikariPool-1 - Connection is not available"));
+		assertThat(problem).isNotNull();
+		assertThat(problem.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(problem.retryAfterSeconds()).isEqualTo(3);
+		assertThat(problem.detail()).doesNotContain("HikariPool");
+		assertThat(mapper.rejected()).isOne();
+	}
+
+	private WebApplicationContextRunner webContextRunner() {
+		return new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TrafficGuardAutoConfiguration.class,
+					DataSourceAutoConfiguration.class, TrafficGuardDataSourceAutoConfiguration.class))
+			.withInitializer(new TrafficGuardDefaultsInitializer());
 	}
 
 	@Test
