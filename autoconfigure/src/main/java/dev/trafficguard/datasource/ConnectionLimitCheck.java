@@ -22,7 +22,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * <p>
  * A database that cannot be reached at startup is not a reason to fail here: HikariCP's own
  * settings ({@code initialization-fail-timeout}) decide that. The check is then reported as
- * {@code unknown}.
+ * {@code unknown}. A lazy data source bean that nothing has created by then is not created
+ * for the check.
  */
 public final class ConnectionLimitCheck implements SmartInitializingSingleton {
 

@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
  * Finds the application's HikariCP pools: every {@link DataSource} bean that is, or wraps,
@@ -25,18 +26,24 @@ final class HikariPools {
 	}
 
 	/**
-	 * The pools, each once, by the name of the bean that exposes it.
+	 * The pools of the data source beans that exist, each once, by the name of the bean that
+	 * exposes it. A lazy bean that nothing has created yet is left alone, so this is safe to
+	 * call while the context closes or from the actuator endpoint.
 	 * @return the pools
 	 */
 	Map<String, HikariDataSource> find() {
 		Map<String, HikariDataSource> pools = new LinkedHashMap<>();
 		Map<HikariDataSource, Boolean> seen = new IdentityHashMap<>();
-		this.beanFactory.getBeansOfType(DataSource.class, false, false).forEach((name, dataSource) -> {
-			HikariDataSource pool = unwrap(dataSource);
+		for (String name : this.beanFactory.getBeanNamesForType(DataSource.class, false, false)) {
+			if (this.beanFactory instanceof ConfigurableListableBeanFactory configurable
+					&& !configurable.containsSingleton(name)) {
+				continue;
+			}
+			HikariDataSource pool = unwrap(this.beanFactory.getBean(name, DataSource.class));
 			if (pool != null && seen.put(pool, Boolean.TRUE) == null) {
 				pools.put(name, pool);
 			}
-		});
+		}
 		return pools;
 	}
 

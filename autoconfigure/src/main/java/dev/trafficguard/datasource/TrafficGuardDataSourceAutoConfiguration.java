@@ -54,8 +54,8 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DataSourceShutdown trafficGuardDataSourceShutdown(ApplicationContext applicationContext,
-			ShutdownTimeline timeline) {
-		return new DataSourceShutdown(applicationContext, new HikariPools(applicationContext), timeline);
+			ListableBeanFactory beanFactory, ShutdownTimeline timeline) {
+		return new DataSourceShutdown(applicationContext, new HikariPools(beanFactory), timeline);
 	}
 
 	@Bean

@@ -35,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 
@@ -300,6 +301,17 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointAndShutdownCreateNoLazyPool() {
+		this.contextRunner.withUserConfiguration(LazyPoolConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(pools(context)).containsOnlyKeys("eagerDataSource");
+			ShutdownTimeline timeline = context.getBean(ShutdownTimeline.class);
+			context.close();
+			assertThat(timeline.entries()).extracting(Entry::phase).containsOnly("datasource eagerDataSource");
+		});
+	}
+
+	@Test
 	void closesPoolsAfterExecutorsAndHttpClients() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(DataSourceShutdown.class).getPhase())
 			.isEqualTo(ShutdownPhases.DATASOURCES)
@@ -365,6 +377,24 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 			pool.setJdbcUrl("jdbc:h2:mem:tg-code");
 			pool.setConnectionTimeout(7_000);
 			return pool;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyPoolConfiguration {
+
+		@Bean
+		HikariDataSource eagerDataSource() {
+			HikariDataSource pool = new HikariDataSource();
+			pool.setJdbcUrl("jdbc:h2:mem:tg-eager");
+			return pool;
+		}
+
+		@Bean
+		@Lazy
+		HikariDataSource lazyDataSource() {
+			throw new IllegalStateException("The lazy pool must not be created");
 		}
 
 	}
