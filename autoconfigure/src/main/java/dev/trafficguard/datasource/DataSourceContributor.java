@@ -1,6 +1,7 @@
 package dev.trafficguard.datasource;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -58,7 +59,7 @@ final class DataSourceContributor implements TrafficGuardContributor {
 		settings.put("expected-instances", own("expected-instances", this.properties.getExpectedInstances()));
 		settings.put("database-cores", own("database-cores", this.properties.getDatabaseCores()));
 		settings.put("oversubscription",
-				own("oversubscription", this.properties.getOversubscription().name().toLowerCase()));
+				own("oversubscription", this.properties.getOversubscription().name().toLowerCase(Locale.ROOT)));
 		settings.put("saturation.retry-after",
 				own("saturation.retry-after", PropertyCheck.format(this.properties.getSaturation().getRetryAfter())));
 		section.put("settings", settings);

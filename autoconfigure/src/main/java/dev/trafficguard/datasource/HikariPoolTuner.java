@@ -100,7 +100,8 @@ public final class HikariPoolTuner implements BeanPostProcessor, ApplicationCont
 		// In declaration order: the maximum is settled before the minimum idle follows it.
 		for (HikariSetting setting : HikariSetting.values()) {
 			SettingSource source = sourceOf(setting, pool, prefix);
-			if (source == SettingSource.LIBRARY_DEFAULT && !(setting == HikariSetting.IDLE_TIMEOUT && isFixedSize(pool))) {
+			boolean idleTimeoutWithoutEffect = setting == HikariSetting.IDLE_TIMEOUT && isFixedSize(pool);
+			if (source == SettingSource.LIBRARY_DEFAULT && !idleTimeoutWithoutEffect) {
 				setting.set(pool, setting.trafficGuardDefault(maximumPoolSize, pool.getMaximumPoolSize()));
 				source = SettingSource.TRAFFIC_GUARD;
 			}

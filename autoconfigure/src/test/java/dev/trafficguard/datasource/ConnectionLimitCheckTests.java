@@ -92,8 +92,8 @@ class ConnectionLimitCheckTests {
 				assertThat(limit.status()).isEqualTo("oversubscribed");
 				assertThat(limit.demand()).isEqualTo(2L * instances);
 			});
-		assertThat(output).contains("Database connection pools oversubscribed: traffic-guard.datasource.expected-instances="
-				+ instances + " * maximum-pool-size=2 of pool 'dataSource' = " + (2 * instances)
+		assertThat(output).contains("Database connection pools oversubscribed: "
+				+ "traffic-guard.datasource.expected-instances=" + instances + " * maximum-pool-size=2 of pool 'dataSource' = " + (2 * instances)
 				+ " connections, but PostgreSQL allows " + (maxConnections - reserved) + " (max_connections="
 				+ maxConnections + " less " + reserved + " reserved)");
 	}

@@ -246,12 +246,13 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
-			assertThat(analysis.getDescription()).isEqualTo(
-					"Invalid Traffic Guard configuration: traffic-guard.datasource.expected-instances=0: must be between 1 and 10000");
+			assertThat(analysis.getDescription()).isEqualTo("Invalid Traffic Guard configuration: "
+					+ "traffic-guard.datasource.expected-instances=0: must be between 1 and 10000");
 		});
 		this.contextRunner.withPropertyValues("traffic-guard.datasource.saturation.retry-after=0s")
 			.run((context) -> assertThat(new InvalidPropertyFailureAnalyzer().analyze(context.getStartupFailure())
-				.getDescription()).contains("traffic-guard.datasource.saturation.retry-after=0ms: must be between 1s and 1h"));
+				.getDescription())
+				.contains("traffic-guard.datasource.saturation.retry-after=0ms: must be between 1s and 1h"));
 	}
 
 	@Test
