@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.lifecycle.ShutdownPhases;
@@ -197,6 +198,16 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void poolStartedBeforeItBecameABeanIsLeftAsItIs() {
+		this.contextRunner.withUserConfiguration(StartedPoolConfiguration.class).run((context) -> {
+			HikariDataSource pool = context.getBean("startedDataSource", HikariDataSource.class);
+			assertThat(pool.getConnectionTimeout()).isEqualTo(HikariSetting.CONNECTION_TIMEOUT.hikariDefault());
+			assertThat(pools(context).get("startedDataSource")).containsEntry("tuned", false);
+			assertThat(settings(context, "startedDataSource").get("connection-timeout").source()).isEqualTo("default");
+		});
+	}
+
+	@Test
 	void backsOffToUsersTuner() {
 		this.contextRunner.withUserConfiguration(UserTunerConfiguration.class)
 			.run((context) -> assertThat(context).getBeans(HikariPoolTuner.class)
@@ -378,6 +389,18 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 			pool.setJdbcUrl("jdbc:h2:mem:tg-code");
 			pool.setConnectionTimeout(7_000);
 			return pool;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StartedPoolConfiguration {
+
+		@Bean
+		HikariDataSource startedDataSource() {
+			HikariConfig config = new HikariConfig();
+			config.setJdbcUrl("jdbc:h2:mem:tg-started");
+			return new HikariDataSource(config);
 		}
 
 	}
