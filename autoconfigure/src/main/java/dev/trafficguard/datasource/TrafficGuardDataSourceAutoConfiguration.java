@@ -1,0 +1,96 @@
+package dev.trafficguard.datasource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.trafficguard.actuate.TrafficGuardContributor;
+import dev.trafficguard.lifecycle.ShutdownTimeline;
+import dev.trafficguard.properties.SettingSources;
+import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for tuned HikariCP pools: Traffic
+ * Guard's tuning for every pool bean, the startup check against the database's connection
+ * limit, 503 for a request that gets no connection in time, the pools closed last on
+ * shutdown, and the {@code datasource} section of the {@code trafficguard} endpoint.
+ * Spring Boot's own pool gets its defaults through {@link DataSourcePropertyDefaults}.
+ */
+@AutoConfiguration(after = TrafficGuardAutoConfiguration.class,
+		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnClass(HikariDataSource.class)
+@ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.datasource.enabled" },
+		matchIfMissing = true)
+@EnableConfigurationProperties(TrafficGuardDataSourceProperties.class)
+public final class TrafficGuardDataSourceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static HikariPoolTuner trafficGuardHikariPoolTuner(Environment environment) {
+		return new HikariPoolTuner(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionLimitCheck trafficGuardConnectionLimitCheck(ListableBeanFactory beanFactory,
+			TrafficGuardDataSourceProperties properties) {
+		return new ConnectionLimitCheck(new HikariPools(beanFactory), properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DataSourceShutdown trafficGuardDataSourceShutdown(ApplicationContext applicationContext,
+			ListableBeanFactory beanFactory, ShutdownTimeline timeline) {
+		return new DataSourceShutdown(applicationContext, new HikariPools(beanFactory), timeline);
+	}
+
+	@Bean
+	TrafficGuardContributor trafficGuardDataSourceContributor(TrafficGuardDataSourceProperties properties,
+			SettingSources settingSources, ListableBeanFactory beanFactory, ObjectProvider<HikariPoolTuner> tuner,
+			ObjectProvider<ConnectionLimitCheck> check, ObjectProvider<PoolSaturationProblemMapper> saturation) {
+		return new DataSourceContributor(properties, settingSources, new HikariPools(beanFactory), tuner, check,
+				saturation);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	static class PoolSaturationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PoolSaturationProblemMapper trafficGuardPoolSaturationProblemMapper(
+				TrafficGuardDataSourceProperties properties) {
+			return new PoolSaturationProblemMapper(properties.getSaturation().getRetryAfter());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(MeterBinder.class)
+		static class PoolSaturationMetricsConfiguration {
+
+			@Bean
+			MeterBinder trafficGuardPoolSaturationMetrics(PoolSaturationProblemMapper mapper) {
+				return (registry) -> FunctionCounter
+					.builder("traffic.guard.datasource.rejected", mapper, PoolSaturationProblemMapper::rejected)
+					.description("Requests answered 503 because no database connection became available in time")
+					.register(registry);
+			}
+
+		}
+
+	}
+
+}
