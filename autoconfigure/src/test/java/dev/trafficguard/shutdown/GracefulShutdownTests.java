@@ -57,7 +57,7 @@ class GracefulShutdownTests {
 
 	@Test
 	void servesDuringThePreStopDelayThenDrainsInFlightRequests() throws Exception {
-		start("traffic-guard.shutdown.pre-stop-delay=2s", "traffic-guard.shutdown.timeout=30s");
+		start("traffic-guard.shutdown.pre-stop-delay=4s", "traffic-guard.shutdown.timeout=30s");
 		ShutdownTimeline timeline = this.context.getBean(ShutdownTimeline.class);
 		RequestDrain drain = this.context.getBean(RequestDrain.class);
 		CompletableFuture<HttpResponse<String>> blocked = sendAsync("/block");
@@ -67,7 +67,9 @@ class GracefulShutdownTests {
 		closer.start();
 
 		// Readiness goes down at once, and the server still serves new requests
-		await().atMost(WAIT).until(() -> get("/actuator/health/readiness").statusCode() == 503);
+		await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> get("/actuator/health/readiness").statusCode() == 503);
 		assertThat(get("/hello").body()).isEqualTo("hello");
 		HttpResponse<String> section = get("/actuator/trafficguard/shutdown");
 		assertThat(section.statusCode()).isEqualTo(200);

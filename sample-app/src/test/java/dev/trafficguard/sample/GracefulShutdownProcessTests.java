@@ -59,13 +59,13 @@ class GracefulShutdownProcessTests {
 
 	@Test
 	void servesDuringThePreStopDelayDrainsEverythingAcceptedAndExits() throws Exception {
-		try (SampleProcess app = SampleProcess.start("--traffic-guard.shutdown.pre-stop-delay=3s",
+		try (SampleProcess app = SampleProcess.start("--traffic-guard.shutdown.pre-stop-delay=4s",
 				"--traffic-guard.shutdown.timeout=20s")) {
 			// Long requests and fan-outs, in flight before SIGTERM and outliving the delay
-			List<CompletableFuture<HttpResponse<String>>> long_ = new ArrayList<>();
-			long_.add(sendAsync(app, "/api/work?ms=8000"));
-			long_.add(sendAsync(app, "/api/work?ms=8000"));
-			long_.add(sendAsync(app, "/api/fanout?n=4&ms=7000"));
+			List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
+			accepted.add(sendAsync(app, "/api/work?ms=9000"));
+			accepted.add(sendAsync(app, "/api/work?ms=9000"));
+			accepted.add(sendAsync(app, "/api/fanout?n=4&ms=8000"));
 			// In flight: the three, and the request that asks
 			await().atMost(WAIT).until(() -> inFlight(app) >= 4);
 
@@ -109,8 +109,8 @@ class GracefulShutdownProcessTests {
 			JsonNode section = this.json.readTree(get(app, "/actuator/trafficguard/shutdown").body());
 			assertThat(section.path("state").asString()).isEqualTo("pre-stop-delay");
 			assertThat(section.path("timeline").get(0).path("phase").asString()).isEqualTo("pre-stop-delay");
-			// A long request that arrives during the delay is served to the end as well
-			long_.add(sendAsync(app, "/api/work?ms=3000"));
+			// A long request that arrives during the delay and outlives it is served to the end
+			accepted.add(sendAsync(app, "/api/work?ms=5000"));
 			assertThat(servedWhileDown.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			// The load balancer stops routing
 			routing.set(false);
@@ -124,11 +124,11 @@ class GracefulShutdownProcessTests {
 				.isThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", app.port()), 5000)));
 
 			// Everything accepted completes
-			for (CompletableFuture<HttpResponse<String>> request : long_) {
+			for (CompletableFuture<HttpResponse<String>> request : accepted) {
 				HttpResponse<String> response = request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 				assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(200);
 			}
-			assertThat(long_.get(2).get().body()).contains("task-0", "task-1", "task-2", "task-3");
+			assertThat(accepted.get(2).get().body()).contains("task-0", "task-1", "task-2", "task-3");
 			assertThat(outcomes).hasSizeGreaterThanOrEqualTo(WORKERS * (5 + REQUESTS_AFTER_READINESS_DOWN))
 				.allSatisfy((outcome) -> assertThat(outcome.status()).as(outcome.toString()).isEqualTo(200));
 			assertThat(outcomes.stream().filter(Outcome::afterReadinessDown))
