@@ -19,22 +19,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} for graceful shutdown: a pre-stop delay
- * with readiness down, then the request drain, each recorded in the
+ * {@link EnableAutoConfiguration Auto-configuration} for graceful shutdown of the embedded
+ * web server: a pre-stop delay with readiness down, then the request drain, each recorded in
+ * the
  * {@link ShutdownTimeline}. Defaults for {@code server.shutdown} and
  * {@code spring.lifecycle.timeout-per-shutdown-phase} come from
  * {@link ShutdownPropertyDefaults}.
  */
 @AutoConfiguration(after = TrafficGuardAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass(FilterRegistrationBean.class)
+@ConditionalOnClass({ FilterRegistrationBean.class, WebServerApplicationContext.class })
 @ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.shutdown.enabled" },
 		matchIfMissing = true)
 @EnableConfigurationProperties(ShutdownProperties.class)
@@ -67,8 +70,11 @@ public final class ShutdownAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PreStopDelay trafficGuardPreStopDelay(ShutdownProperties properties, InFlightRequestFilter requests,
-			RequestDrain requestDrain, ShutdownTimeline timeline, Environment environment) {
-		return new PreStopDelay(properties.determinePreStopDelay(environment), requests, requestDrain, timeline);
+			RequestDrain requestDrain, ShutdownTimeline timeline, ApplicationContext context) {
+		// Nothing serves in a mock servlet environment (a test), so nothing waits
+		Duration delay = runsWebServer(context) ? properties.determinePreStopDelay(context.getEnvironment())
+				: Duration.ZERO;
+		return new PreStopDelay(delay, requests, requestDrain, timeline);
 	}
 
 	@Bean
@@ -77,6 +83,12 @@ public final class ShutdownAutoConfiguration {
 			ShutdownProperties properties, Environment environment) {
 		return new ShutdownContributor(preStopDelay, requestDrain, requests, timeline, properties.getTimeout(),
 				settingSources, environment);
+	}
+
+	private static boolean runsWebServer(ApplicationContext context) {
+		// The web server is created before any singleton, so it is known here
+		return context instanceof WebServerApplicationContext webServerContext
+				&& webServerContext.getWebServer() != null;
 	}
 
 	private static Duration timeoutPerShutdownPhase(Environment environment) {

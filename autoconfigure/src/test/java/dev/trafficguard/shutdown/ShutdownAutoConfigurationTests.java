@@ -101,13 +101,16 @@ class ShutdownAutoConfigurationTests {
 
 	@Test
 	void preStopDelayIsZeroOutsideKubernetes() {
-		this.contextRunner.run((context) -> assertThat(context.getBean(PreStopDelay.class).getDelay()).isZero());
+		this.contextRunner.run((context) -> assertThat(
+				context.getBean(ShutdownProperties.class).determinePreStopDelay(context.getEnvironment()))
+			.isZero());
 	}
 
 	@Test
 	void preStopDelayIsAFewSecondsOnKubernetes() {
 		this.contextRunner.withPropertyValues("spring.main.cloud-platform=kubernetes")
-			.run((context) -> assertThat(context.getBean(PreStopDelay.class).getDelay())
+			.run((context) -> assertThat(
+					context.getBean(ShutdownProperties.class).determinePreStopDelay(context.getEnvironment()))
 				.isEqualTo(ShutdownProperties.KUBERNETES_PRE_STOP_DELAY)
 				.isEqualTo(Duration.ofSeconds(5)));
 	}
@@ -116,6 +119,16 @@ class ShutdownAutoConfigurationTests {
 	void usersPreStopDelayWinsOnKubernetes() {
 		this.contextRunner
 			.withPropertyValues("spring.main.cloud-platform=kubernetes", "traffic-guard.shutdown.pre-stop-delay=0s")
+			.run((context) -> assertThat(
+					context.getBean(ShutdownProperties.class).determinePreStopDelay(context.getEnvironment()))
+				.isZero());
+	}
+
+	@Test
+	void noPreStopDelayWithoutAWebServer() {
+		// The runner's mock servlet environment runs no web server: nothing to wait for
+		this.contextRunner
+			.withPropertyValues("spring.main.cloud-platform=kubernetes", "traffic-guard.shutdown.pre-stop-delay=7s")
 			.run((context) -> assertThat(context.getBean(PreStopDelay.class).getDelay()).isZero());
 	}
 
@@ -127,7 +140,8 @@ class ShutdownAutoConfigurationTests {
 				ShutdownProperties properties = context.getBean(ShutdownProperties.class);
 				assertThat(properties.getPreStopDelay()).isEqualTo(Duration.ofSeconds(7));
 				assertThat(properties.getTimeout()).isEqualTo(Duration.ofSeconds(12));
-				assertThat(context.getBean(PreStopDelay.class).getDelay()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(properties.determinePreStopDelay(context.getEnvironment()))
+					.isEqualTo(Duration.ofSeconds(7));
 			});
 	}
 
