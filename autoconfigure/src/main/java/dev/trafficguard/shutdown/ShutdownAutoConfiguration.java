@@ -30,8 +30,7 @@ import org.springframework.core.env.Environment;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for graceful shutdown of the embedded
  * web server: a pre-stop delay with readiness down, then the request drain, each recorded in
- * the
- * {@link ShutdownTimeline}. Defaults for {@code server.shutdown} and
+ * the {@link ShutdownTimeline}. Defaults for {@code server.shutdown} and
  * {@code spring.lifecycle.timeout-per-shutdown-phase} come from
  * {@link ShutdownPropertyDefaults}.
  */

@@ -78,7 +78,7 @@ class GracefulShutdownTests {
 		// After the delay the server stops accepting, while the blocked request still runs
 		await().atMost(WAIT).until(() -> phases(timeline).contains("requests started"));
 		await().atMost(WAIT).untilAsserted(() -> assertThatExceptionOfType(ConnectException.class)
-			.isThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", this.port), 5000)));
+			.isThrownBy(() -> connect(this.port)));
 		assertThat(blocked).isNotDone();
 
 		BlockingController.release.countDown();
@@ -142,6 +142,12 @@ class GracefulShutdownTests {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(WAIT)
 			.build();
+	}
+
+	private static void connect(int port) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		}
 	}
 
 	private static List<String> phases(ShutdownTimeline timeline) {

@@ -121,7 +121,7 @@ class GracefulShutdownProcessTests {
 			// Once the delay is over, the server stops accepting
 			app.awaitLine(Pattern.compile("Shutdown \\+\\d+ms requests started"), WAIT);
 			await().atMost(WAIT).untilAsserted(() -> assertThatExceptionOfType(ConnectException.class)
-				.isThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", app.port()), 5000)));
+				.isThrownBy(() -> connect(app.port())));
 
 			// Everything accepted completes
 			for (CompletableFuture<HttpResponse<String>> request : accepted) {
@@ -200,6 +200,12 @@ class GracefulShutdownProcessTests {
 			assertThat(rank).as("step of '%s' in %s", entry, timeline).isGreaterThanOrEqualTo(previous);
 			previous = rank;
 			requestsEnded = requestsEnded || entry.equals("requests ended");
+		}
+	}
+
+	private static void connect(int port) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 		}
 	}
 
