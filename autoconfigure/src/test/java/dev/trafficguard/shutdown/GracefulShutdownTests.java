@@ -121,7 +121,7 @@ class GracefulShutdownTests {
 
 	private void start(String... properties) {
 		BlockingController.reset();
-		this.context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
+		this.context = new SpringApplicationBuilder(TestApplication.class, BlockingController.class).web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"management.endpoints.web.exposure.include=health,trafficguard",
 					"management.endpoint.health.probes.enabled=true")
@@ -167,13 +167,9 @@ class GracefulShutdownTests {
 	@EnableAutoConfiguration
 	static class TestApplication {
 
-		@RestController
-		static class Endpoints extends BlockingController {
-
-		}
-
 	}
 
+	@RestController
 	static class BlockingController {
 
 		static volatile CountDownLatch entered = new CountDownLatch(1);
