@@ -8,8 +8,12 @@ import org.springframework.context.SmartLifecycle;
  * <ol>
  * <li>{@link #PRE_STOP_DELAY}: readiness is down, the server still serves every request
  * while load balancers stop routing;</li>
- * <li>Spring Boot's graceful web server shutdown (phase {@code Integer.MAX_VALUE - 1024}),
- * then the web server stops ({@code Integer.MAX_VALUE - 2048});</li>
+ * <li>Spring Boot's graceful web server shutdown (phase {@code Integer.MAX_VALUE - 1024}):
+ * the server stops accepting and waits for in-flight requests, up to the timeout per
+ * shutdown phase;</li>
+ * <li>{@link #REQUESTS_DRAINED}: the requests drained or the timeout ran out; what is still
+ * running is counted as cut off;</li>
+ * <li>the web server stops ({@code Integer.MAX_VALUE - 2048});</li>
  * <li>{@link #EXECUTORS}: executors run everything they accepted;</li>
  * <li>{@link #HTTP_CLIENTS}: the shared HTTP client pool closes;</li>
  * <li>{@link #DATASOURCES}: the database pools close, after everything that could use
@@ -22,6 +26,12 @@ public final class ShutdownPhases {
 	 * The pre-stop delay, before the web server stops accepting.
 	 */
 	public static final int PRE_STOP_DELAY = SmartLifecycle.DEFAULT_PHASE - 512;
+
+	/**
+	 * Requests drained, or the timeout ran out: after Spring Boot's graceful web server
+	 * shutdown, before the web server stops.
+	 */
+	public static final int REQUESTS_DRAINED = SmartLifecycle.DEFAULT_PHASE - 1536;
 
 	/**
 	 * Executors drain, once no request can submit more work.

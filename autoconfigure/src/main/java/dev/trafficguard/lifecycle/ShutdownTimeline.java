@@ -3,6 +3,8 @@ package dev.trafficguard.lifecycle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,8 @@ public final class ShutdownTimeline {
 	 * @param counts what it drained or cut off, such as {@code tasks-drained=12}
 	 */
 	public void ended(String phase, Map<String, Object> counts) {
-		add(new Entry(phase, "ended", Instant.now(), Map.copyOf(counts)));
+		// Keeps the caller's order, so the log line reads as the caller wrote it
+		add(new Entry(phase, "ended", Instant.now(), Collections.unmodifiableMap(new LinkedHashMap<>(counts))));
 	}
 
 	/**
