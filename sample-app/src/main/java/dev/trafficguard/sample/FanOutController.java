@@ -1,44 +1,53 @@
 package dev.trafficguard.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 
-import org.springframework.core.task.AsyncTaskExecutor;
+import dev.trafficguard.executor.BoundedExecutor;
+import dev.trafficguard.executor.FanOut;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/fanout?n=N&ms=M}: N subtasks of M milliseconds each on the application's
- * task executor, fanned in, results in order.
+ * {@code GET /api/fanout?n=N&ms=M&parallelism=P}: N subtasks of M milliseconds each on the
+ * bounded {@code applicationTaskExecutor}, at most P at once, under one deadline, fanned in,
+ * results in order. A full executor or the deadline is answered with 503 and
+ * {@code Retry-After}.
  */
 @RestController
 class FanOutController {
 
 	static final int MAX_TASKS = 100;
 
-	private final AsyncTaskExecutor executor;
+	static final Duration DEADLINE = Duration.ofSeconds(30);
 
-	FanOutController(AsyncTaskExecutor applicationTaskExecutor) {
+	private final BoundedExecutor executor;
+
+	FanOutController(BoundedExecutor applicationTaskExecutor) {
 		this.executor = applicationTaskExecutor;
 	}
 
 	@GetMapping("/api/fanout")
-	Map<String, Object> fanOut(@RequestParam(defaultValue = "4") int n, @RequestParam(defaultValue = "10") int ms) {
+	Map<String, Object> fanOut(@RequestParam(defaultValue = "4") int n, @RequestParam(defaultValue = "10") int ms,
+			@RequestParam(defaultValue = "4") int parallelism) {
 		WorkController.requireBetween("n", n, 1, MAX_TASKS);
 		WorkController.requireBetween("ms", ms, 0, WorkController.MAX_MS);
-		List<CompletableFuture<String>> futures = new ArrayList<>(n);
+		WorkController.requireBetween("parallelism", parallelism, 1, MAX_TASKS);
+		List<Callable<String>> tasks = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {
 			int task = i;
-			futures.add(this.executor.submitCompletable(() -> {
+			tasks.add(() -> {
 				Thread.sleep(ms);
 				return "task-" + task;
-			}));
+			});
 		}
-		List<String> results = futures.stream().map(CompletableFuture::join).toList();
-		return Map.of("tasks", n, "results", results);
+		List<String> results = FanOut.of(this.executor).parallelism(parallelism).deadline(DEADLINE).all(tasks).join();
+		return Map.of("tasks", n, "parallelism", parallelism, "results", results);
 	}
 
 }
