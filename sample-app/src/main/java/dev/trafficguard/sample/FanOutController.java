@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import dev.trafficguard.executor.BoundedExecutor;
 import dev.trafficguard.executor.FanOut;
 
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/fanout?n=N&ms=M&parallelism=P}: N subtasks of M milliseconds each on the
  * bounded {@code applicationTaskExecutor}, at most P at once, under one deadline, fanned in,
  * results in order. A full executor or the deadline is answered with 503 and
- * {@code Retry-After}.
+ * {@code Retry-After}. With Traffic Guard switched off, the tasks go to Spring Boot's
+ * executor all at once, as a plain Boot application would do it.
  */
 @RestController
 class FanOutController {
@@ -26,9 +29,11 @@ class FanOutController {
 
 	static final Duration DEADLINE = Duration.ofSeconds(30);
 
-	private final BoundedExecutor executor;
+	private final AsyncTaskExecutor executor;
 
-	FanOutController(BoundedExecutor applicationTaskExecutor) {
+	// Typed as Boot's AsyncTaskExecutor so that the sample still runs with Traffic Guard
+	// switched off (traffic-guard.enabled=false), on Spring Boot's own executor.
+	FanOutController(AsyncTaskExecutor applicationTaskExecutor) {
 		this.executor = applicationTaskExecutor;
 	}
 
@@ -46,8 +51,18 @@ class FanOutController {
 				return "task-" + task;
 			});
 		}
-		List<String> results = FanOut.of(this.executor).parallelism(parallelism).deadline(DEADLINE).all(tasks).join();
+		List<String> results = (this.executor instanceof BoundedExecutor bounded)
+				? FanOut.of(bounded).parallelism(parallelism).deadline(DEADLINE).all(tasks).join()
+				: unbounded(tasks);
 		return Map.of("tasks", n, "parallelism", parallelism, "results", results);
+	}
+
+	private List<String> unbounded(List<Callable<String>> tasks) {
+		List<CompletableFuture<String>> futures = new ArrayList<>(tasks.size());
+		for (Callable<String> task : tasks) {
+			futures.add(this.executor.submitCompletable(task));
+		}
+		return futures.stream().map(CompletableFuture::join).toList();
 	}
 
 }
