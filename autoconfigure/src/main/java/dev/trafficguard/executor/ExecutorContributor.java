@@ -45,7 +45,10 @@ final class ExecutorContributor implements TrafficGuardContributor {
 	public Object describe() {
 		Map<String, Object> executors = new LinkedHashMap<>();
 		this.executors.orderedStream().forEach((executor) -> executors.put(executor.getName(), describe(executor)));
-		return Map.of("threads", this.resolver.isVirtualThreads() ? "virtual" : "platform", "executors", executors);
+		Map<String, Object> section = new LinkedHashMap<>();
+		section.put("threads", this.resolver.isVirtualThreads() ? "virtual" : "platform");
+		section.put("executors", executors);
+		return section;
 	}
 
 	private Map<String, Object> describe(BoundedExecutor executor) {
@@ -58,7 +61,10 @@ final class ExecutorContributor implements TrafficGuardContributor {
 		described.put("keep-alive", setting(origins, "keep-alive", PropertyCheck.format(settings.keepAlive())));
 		described.put("submit-timeout", setting(origins, "submit-timeout", PropertyCheck.format(settings.submitTimeout())));
 		described.put("await-termination", setting(origins, "await-termination", PropertyCheck.format(settings.awaitTermination())));
-		return Map.of("settings", described, "state", executor.getState());
+		Map<String, Object> section = new LinkedHashMap<>();
+		section.put("settings", described);
+		section.put("state", executor.getState());
+		return section;
 	}
 
 	private Map<String, String> origins(String name) {

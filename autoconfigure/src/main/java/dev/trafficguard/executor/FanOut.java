@@ -249,6 +249,11 @@ public final class FanOut {
 
 		private void finish(int index, @Nullable T value, @Nullable Throwable error) {
 			Throwable cause = unwrap(error);
+			if (cause instanceof DeadlineExceededException taskDeadline) {
+				// Each task runs under what is left of the fan-out's deadline: report that.
+				cause = new DeadlineExceededException(FanOut.this.executor.getName(), FanOut.this.deadline,
+						taskDeadline.isStarted());
+			}
 			boolean complete;
 			synchronized (this) {
 				if (this.result.isDone() || this.outcomes[index] != null) {

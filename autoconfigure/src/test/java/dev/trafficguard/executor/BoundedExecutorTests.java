@@ -21,6 +21,7 @@ import org.springframework.core.task.TaskRejectedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link BoundedExecutor}.
@@ -97,10 +98,14 @@ class BoundedExecutorTests {
 		executor.execute(() -> {
 		});
 		CountDownLatch ran = new CountDownLatch(1);
-		CompletableFuture<Void> submission = CompletableFuture.runAsync(() -> executor.execute(ran::countDown));
-		// The submitter is parked in the queue's offer until the blocker finishes.
+		Thread submitter = new Thread(() -> executor.execute(ran::countDown));
+		submitter.start();
+		// Release the blocker only once the submitter waits for room in the full queue.
+		await().atMost(Duration.ofSeconds(WAIT)).until(() -> submitter.getState() == Thread.State.TIMED_WAITING);
+		assertThat(ran.getCount()).isOne();
 		this.release.countDown();
-		submission.get(WAIT, TimeUnit.SECONDS);
+		submitter.join(TimeUnit.SECONDS.toMillis(WAIT));
+		assertThat(submitter.isAlive()).isFalse();
 		assertThat(ran.await(WAIT, TimeUnit.SECONDS)).isTrue();
 		assertThat(executor.getState().rejected()).isZero();
 	}
@@ -273,9 +278,9 @@ class BoundedExecutorTests {
 		assertThat(registry.get("executor.queued").tag("name", "test").gauge().value()).isEqualTo(1);
 		assertThat(registry.get("executor.queue.remaining").tag("name", "test").gauge().value()).isZero();
 		this.release.countDown();
-		executor.submit(() -> true, Duration.ofMinutes(1)).get(WAIT, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(WAIT)).until(() -> executor.getState().completed() == 2);
 		assertThat(registry.get("traffic.guard.executor.queue.wait").tag("name", "test").timer().count())
-			.isGreaterThanOrEqualTo(3);
+			.isEqualTo(2);
 	}
 
 	private BoundedExecutor executor(ExecutorSettings settings) {

@@ -122,6 +122,13 @@ class ExecutorAutoConfigurationTests {
 	}
 
 	@Test
+	void forcedSpringExecutorWins() {
+		this.contextRunner.withPropertyValues("spring.task.execution.mode=force")
+			.run((context) -> assertThat(context.getBean("applicationTaskExecutor"))
+				.isInstanceOf(ThreadPoolTaskExecutor.class));
+	}
+
+	@Test
 	void disabledLeavesSpringBootsExecutor() {
 		this.contextRunner.withPropertyValues("traffic-guard.executor.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(BoundedExecutor.class).doesNotHaveBean(ExecutorDrain.class);

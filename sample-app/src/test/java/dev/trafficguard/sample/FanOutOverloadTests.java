@@ -72,6 +72,14 @@ class FanOutOverloadTests {
 		assertThat(firstResponse.statusCode()).isEqualTo(200);
 		assertThat(firstResponse.body()).contains("\"results\":[\"task-0\",\"task-1\"]");
 		assertThat(this.applicationTaskExecutor.getState().rejected()).isEqualTo(unavailable);
+		HttpResponse<String> section = call("/actuator/trafficguard/executor").get(60, TimeUnit.SECONDS);
+		assertThat(section.statusCode()).isEqualTo(200);
+		assertThat(section.body()).contains("\"applicationTaskExecutor\"")
+			.contains("\"queue-capacity\":{\"property\":\"traffic-guard.executor.queue-capacity\",\"value\":1,\"source\":\"user\"}")
+			.contains("\"rejected\":" + unavailable);
+		HttpResponse<String> prometheus = call("/actuator/prometheus").get(60, TimeUnit.SECONDS);
+		assertThat(prometheus.body())
+			.contains("traffic_guard_executor_rejected_total{name=\"applicationTaskExecutor\"} " + unavailable + ".0");
 	}
 
 	@Test
