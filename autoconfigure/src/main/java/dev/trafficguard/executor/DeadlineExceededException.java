@@ -26,8 +26,9 @@ public class DeadlineExceededException extends TimeoutException {
 	 * @param started whether the task had started (and was interrupted) or was still queued
 	 */
 	public DeadlineExceededException(String executorName, Duration deadline, boolean started) {
-		super("Deadline of " + PropertyCheck.format(Duration.ofMillis(deadline.toMillis())) + " passed while the task was "
-				+ (started ? "running on" : "queued in") + " executor '" + executorName + "'");
+		super("Deadline of " + PropertyCheck.format(Duration.ofMillis(deadline.toMillis()))
+				+ " passed while the task was " + (started ? "running on" : "queued in") + " executor '" + executorName
+				+ "'");
 		this.executorName = executorName;
 		this.deadline = deadline;
 		this.started = started;

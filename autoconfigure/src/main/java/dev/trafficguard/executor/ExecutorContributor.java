@@ -1,5 +1,6 @@
 package dev.trafficguard.executor;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,9 +59,9 @@ final class ExecutorContributor implements TrafficGuardContributor {
 		described.put("core-size", setting(origins, "core-size", settings.coreSize()));
 		described.put("max-size", setting(origins, "max-size", settings.maxSize()));
 		described.put("queue-capacity", setting(origins, "queue-capacity", settings.queueCapacity()));
-		described.put("keep-alive", setting(origins, "keep-alive", PropertyCheck.format(settings.keepAlive())));
-		described.put("submit-timeout", setting(origins, "submit-timeout", PropertyCheck.format(settings.submitTimeout())));
-		described.put("await-termination", setting(origins, "await-termination", PropertyCheck.format(settings.awaitTermination())));
+		described.put("keep-alive", duration(origins, "keep-alive", settings.keepAlive()));
+		described.put("submit-timeout", duration(origins, "submit-timeout", settings.submitTimeout()));
+		described.put("await-termination", duration(origins, "await-termination", settings.awaitTermination()));
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("settings", described);
 		section.put("state", executor.getState());
@@ -78,6 +79,10 @@ final class ExecutorContributor implements TrafficGuardContributor {
 		catch (RuntimeException ex) {
 			return Map.of();
 		}
+	}
+
+	private Object duration(Map<String, String> origins, String key, Duration value) {
+		return setting(origins, key, PropertyCheck.format(value));
 	}
 
 	private Object setting(Map<String, String> origins, String key, Object value) {

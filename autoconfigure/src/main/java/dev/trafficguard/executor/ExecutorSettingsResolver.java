@@ -86,8 +86,9 @@ final class ExecutorSettingsResolver {
 			return Duration.ZERO;
 		}
 		Duration period = shutdown.getAwaitTerminationPeriod();
-		return pick(origins, "await-termination", ExecutorProperties.PREFIX, BOOT + ".shutdown.await-termination-period",
-				properties.getAwaitTermination(), (period != null) ? period : properties.getAwaitTermination());
+		return pick(origins, "await-termination", ExecutorProperties.PREFIX,
+				BOOT + ".shutdown.await-termination-period", properties.getAwaitTermination(),
+				(period != null) ? period : properties.getAwaitTermination());
 	}
 
 	/**
