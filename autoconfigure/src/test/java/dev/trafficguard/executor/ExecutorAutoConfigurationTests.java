@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.trafficguard.actuate.TrafficGuardContributor;
+import dev.trafficguard.lifecycle.ShutdownPhases;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
 import dev.trafficguard.properties.InvalidPropertyFailureAnalyzer;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
@@ -30,6 +31,7 @@ import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -249,6 +251,27 @@ class ExecutorAutoConfigurationTests {
 					assertThat(entry.event()).isEqualTo("ended");
 					assertThat(entry.counts()).containsEntry("tasks-drained", 6).containsEntry("tasks-unfinished", 0);
 				});
+			});
+	}
+
+	@Test
+	void closingTheContextDrainsEveryBulkheadInTheExecutorsPhase() {
+		this.contextRunner.withPropertyValues("traffic-guard.executor.pools.io.core-size=1",
+				"traffic-guard.executor.pools.io.max-size=1")
+			.run((context) -> {
+				assertThat(context.getBean(ExecutorDrain.class).getPhase()).isEqualTo(ShutdownPhases.EXECUTORS);
+				ShutdownTimeline timeline = context.getBean(ShutdownTimeline.class);
+				AtomicInteger ran = new AtomicInteger();
+				for (BoundedExecutor executor : context.getBeansOfType(BoundedExecutor.class).values()) {
+					for (int i = 0; i < 3; i++) {
+						executor.execute(ran::incrementAndGet);
+					}
+				}
+				context.close();
+				assertThat(ran).hasValue(6);
+				assertThat(timeline.entries()).extracting(ShutdownTimeline.Entry::phase, ShutdownTimeline.Entry::event)
+					.contains(tuple("executor applicationTaskExecutor", "started"), tuple("executor io", "started"),
+							tuple("executor applicationTaskExecutor", "ended"), tuple("executor io", "ended"));
 			});
 	}
 
