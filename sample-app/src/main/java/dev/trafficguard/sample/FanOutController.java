@@ -1,9 +1,14 @@
 package dev.trafficguard.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+
+import dev.trafficguard.executor.BoundedExecutor;
+import dev.trafficguard.executor.FanOut;
 
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,34 +16,53 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/fanout?n=N&ms=M}: N subtasks of M milliseconds each on the application's
- * task executor, fanned in, results in order.
+ * {@code GET /api/fanout?n=N&ms=M&parallelism=P}: N subtasks of M milliseconds each on the
+ * bounded {@code applicationTaskExecutor}, at most P at once, under one deadline, fanned in,
+ * results in order. A full executor or the deadline is answered with 503 and
+ * {@code Retry-After}. With Traffic Guard switched off, the tasks go to Spring Boot's
+ * executor all at once, as a plain Boot application would do it.
  */
 @RestController
 class FanOutController {
 
 	static final int MAX_TASKS = 100;
 
+	static final Duration DEADLINE = Duration.ofSeconds(30);
+
 	private final AsyncTaskExecutor executor;
 
+	// Typed as Boot's AsyncTaskExecutor so that the sample still runs with Traffic Guard
+	// switched off (traffic-guard.enabled=false), on Spring Boot's own executor.
 	FanOutController(AsyncTaskExecutor applicationTaskExecutor) {
 		this.executor = applicationTaskExecutor;
 	}
 
 	@GetMapping("/api/fanout")
-	Map<String, Object> fanOut(@RequestParam(defaultValue = "4") int n, @RequestParam(defaultValue = "10") int ms) {
+	Map<String, Object> fanOut(@RequestParam(defaultValue = "4") int n, @RequestParam(defaultValue = "10") int ms,
+			@RequestParam(defaultValue = "4") int parallelism) {
 		WorkController.requireBetween("n", n, 1, MAX_TASKS);
 		WorkController.requireBetween("ms", ms, 0, WorkController.MAX_MS);
-		List<CompletableFuture<String>> futures = new ArrayList<>(n);
+		WorkController.requireBetween("parallelism", parallelism, 1, MAX_TASKS);
+		List<Callable<String>> tasks = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {
 			int task = i;
-			futures.add(this.executor.submitCompletable(() -> {
+			tasks.add(() -> {
 				Thread.sleep(ms);
 				return "task-" + task;
-			}));
+			});
 		}
-		List<String> results = futures.stream().map(CompletableFuture::join).toList();
-		return Map.of("tasks", n, "results", results);
+		List<String> results = (this.executor instanceof BoundedExecutor bounded)
+				? FanOut.of(bounded).parallelism(parallelism).deadline(DEADLINE).all(tasks).join()
+				: unbounded(tasks);
+		return Map.of("tasks", n, "parallelism", parallelism, "results", results);
+	}
+
+	private List<String> unbounded(List<Callable<String>> tasks) {
+		List<CompletableFuture<String>> futures = new ArrayList<>(tasks.size());
+		for (Callable<String> task : tasks) {
+			futures.add(this.executor.submitCompletable(task));
+		}
+		return futures.stream().map(CompletableFuture::join).toList();
 	}
 
 }

@@ -1,0 +1,549 @@
+package dev.trafficguard.executor;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+
+import dev.trafficguard.properties.PropertyCheck;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
+
+/**
+ * An {@link AsyncTaskExecutor} with a bounded set of workers and a bounded queue. A task
+ * either gets in, waits for room up to the submit timeout, or is refused with an
+ * {@link ExecutorFullException}; every refusal is counted. With virtual threads, at most
+ * {@link ExecutorSettings#maxSize()} tasks run at once on virtual threads and the same
+ * queue and refusal rules apply.
+ * <p>
+ * {@link #submit(Callable, Duration)} runs a task under a deadline: a task whose deadline
+ * passes while it is queued never starts, one still running at its deadline is interrupted.
+ * {@link FanOut} runs many tasks with a bound on parallelism under one deadline.
+ * <p>
+ * On shutdown it takes nothing new and runs everything it accepted, waiting up to
+ * {@link ExecutorSettings#awaitTermination()}; then it interrupts what is left and reports
+ * how many tasks were unfinished.
+ */
+public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(BoundedExecutor.class);
+
+	private static final LongConsumer NO_RECORDER = (nanos) -> {
+	};
+
+	private final String name;
+
+	private final ExecutorSettings settings;
+
+	private final @Nullable TaskDecorator taskDecorator;
+
+	private final ThreadPoolExecutor pool;
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder expiredQueued = new LongAdder();
+
+	private final LongAdder expiredRunning = new LongAdder();
+
+	private volatile LongConsumer queueWaitRecorder = NO_RECORDER;
+
+	private volatile @Nullable ScheduledThreadPoolExecutor deadlines;
+
+	private final Object shutdownMonitor = new Object();
+
+	private int pendingAtShutdown = -1;
+
+	private volatile @Nullable Drain drain;
+
+	/**
+	 * Create an executor with no task decorator.
+	 * @param name the executor's name, used in errors, metrics and the endpoint
+	 * @param settings its settings
+	 */
+	public BoundedExecutor(String name, ExecutorSettings settings) {
+		this(name, settings, null);
+	}
+
+	/**
+	 * Create an executor.
+	 * @param name the executor's name, used in errors, metrics and the endpoint
+	 * @param settings its settings
+	 * @param taskDecorator the decorator applied to every task on submission, or
+	 * {@code null}
+	 */
+	public BoundedExecutor(String name, ExecutorSettings settings, @Nullable TaskDecorator taskDecorator) {
+		Assert.hasText(name, "'name' must not be empty");
+		this.name = name;
+		this.settings = settings;
+		this.taskDecorator = taskDecorator;
+		this.pool = createPool(settings);
+	}
+
+	private ThreadPoolExecutor createPool(ExecutorSettings settings) {
+		boolean virtual = settings.virtualThreads();
+		int core = virtual ? settings.maxSize() : settings.coreSize();
+		ThreadFactory threadFactory = virtual
+				? new VirtualThreadTaskExecutor(settings.threadNamePrefix()).getVirtualThreadFactory()
+				: new CustomizableThreadFactory(settings.threadNamePrefix());
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(core, settings.maxSize(), settings.keepAlive().toNanos(),
+				TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(settings.queueCapacity()), threadFactory,
+				new WaitThenRefuse());
+		// A virtual worker costs next to nothing to start again, so none stays idle.
+		pool.allowCoreThreadTimeOut(virtual || settings.allowCoreThreadTimeout());
+		return pool;
+	}
+
+	/**
+	 * The executor's name.
+	 * @return the name
+	 */
+	public String getName() {
+		return this.name;
+	}
+
+	/**
+	 * The executor's settings.
+	 * @return the settings
+	 */
+	public ExecutorSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Run a task. It is queued when every thread is busy; when the queue is full too, the
+	 * submission waits up to the submit timeout for room.
+	 * @param task the task
+	 * @throws ExecutorFullException if there was no room in time
+	 * @throws TaskRejectedException if the executor is shut down
+	 */
+	@Override
+	public void execute(Runnable task) {
+		enqueue(task);
+	}
+
+	/**
+	 * Run a task under a deadline, measured from now. A task whose deadline passes while
+	 * it is still queued never starts; a task still running at its deadline is interrupted.
+	 * Either way the future completes exceptionally with a
+	 * {@link DeadlineExceededException}, and the executor counts it. Cancelling the future
+	 * with {@code cancel(true)} interrupts the task if it is running.
+	 * @param <T> the type of the task's result
+	 * @param task the task
+	 * @param deadline how long the task may take, waiting in the queue included
+	 * @return the task's future
+	 * @throws ExecutorFullException if there was no room in time
+	 * @throws TaskRejectedException if the executor is shut down
+	 */
+	public <T> CompletableFuture<T> submit(Callable<T> task, Duration deadline) {
+		Assert.notNull(task, "'task' must not be null");
+		Assert.isTrue(deadline.toNanos() > 0, "'deadline' must be positive");
+		DeadlineTask<T> deadlineTask = new DeadlineTask<>(this, task, deadline);
+		deadlineTask.queued(enqueue(deadlineTask));
+		deadlineTask.timer(scheduleDeadline(deadlineTask::deadlinePassed, deadline.toNanos()));
+		return deadlineTask;
+	}
+
+	private Runnable enqueue(Runnable task) {
+		Runnable decorated = (this.taskDecorator != null) ? this.taskDecorator.decorate(task) : task;
+		QueuedTask queued = new QueuedTask(decorated, System.nanoTime());
+		this.pool.execute(queued);
+		return queued;
+	}
+
+	/**
+	 * Schedule an action at a deadline on this executor's deadline timer thread.
+	 * @param action the action, which must be quick
+	 * @param delayNanos the delay
+	 * @return the timer, to cancel when the deadline no longer matters
+	 */
+	ScheduledFuture<?> scheduleDeadline(Runnable action, long delayNanos) {
+		return deadlines().schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private ScheduledThreadPoolExecutor deadlines() {
+		ScheduledThreadPoolExecutor deadlines = this.deadlines;
+		if (deadlines == null) {
+			synchronized (this.shutdownMonitor) {
+				deadlines = this.deadlines;
+				if (deadlines == null) {
+					CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(
+							this.settings.threadNamePrefix() + "deadline-");
+					threadFactory.setDaemon(true);
+					deadlines = new ScheduledThreadPoolExecutor(1, threadFactory);
+					// Timers of tasks that finish in time are removed, so at most one timer
+					// per accepted task is pending.
+					deadlines.setRemoveOnCancelPolicy(true);
+					this.deadlines = deadlines;
+				}
+			}
+		}
+		return deadlines;
+	}
+
+	boolean removeQueued(Runnable queued) {
+		return this.pool.remove(queued);
+	}
+
+	void expired(boolean started) {
+		(started ? this.expiredRunning : this.expiredQueued).increment();
+	}
+
+	/**
+	 * Set what records how long each task waited in the queue.
+	 * @param recorder called with the wait in nanoseconds when a task starts
+	 */
+	void recordQueueWait(LongConsumer recorder) {
+		this.queueWaitRecorder = recorder;
+	}
+
+	ThreadPoolExecutor getThreadPoolExecutor() {
+		return this.pool;
+	}
+
+	/**
+	 * The executor's live state.
+	 * @return the state
+	 */
+	public State getState() {
+		Drain drain = this.drain;
+		return new State(this.pool.getPoolSize(), this.pool.getActiveCount(), this.pool.getQueue().size(),
+				this.settings.queueCapacity(), this.pool.getCompletedTaskCount(), this.rejected.sum(),
+				this.expiredQueued.sum(), this.expiredRunning.sum(), this.pool.isShutdown(),
+				(drain != null) ? drain.drained() : null, (drain != null) ? drain.unfinished() : null);
+	}
+
+	/**
+	 * Stop taking new tasks; every accepted task still runs. Called by the shutdown
+	 * sequence, once no request can submit more work.
+	 * @return the number of accepted tasks not finished yet (running or queued)
+	 */
+	int beginShutdown() {
+		synchronized (this.shutdownMonitor) {
+			if (this.pendingAtShutdown < 0) {
+				this.pendingAtShutdown = this.pool.getQueue().size() + this.pool.getActiveCount();
+				this.pool.shutdown();
+			}
+			return this.pendingAtShutdown;
+		}
+	}
+
+	/**
+	 * Wait until every accepted task has finished or the given instant has passed.
+	 * @param deadlineNanos the {@link System#nanoTime()} to wait until at most
+	 * @return what was drained and what was left unfinished
+	 */
+	Drain awaitDrain(long deadlineNanos) {
+		int pending = beginShutdown();
+		boolean terminated = this.pool.isTerminated();
+		try {
+			long remaining = deadlineNanos - System.nanoTime();
+			if (!terminated && remaining > 0) {
+				terminated = this.pool.awaitTermination(remaining, TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		int unfinished = terminated ? 0 : this.pool.getQueue().size() + this.pool.getActiveCount();
+		Drain drain = new Drain(Math.max(0, pending - unfinished), unfinished);
+		this.drain = drain;
+		if (unfinished > 0) {
+			logger.warn("Executor '" + this.name + "' did not finish " + unfinished + " accepted task"
+					+ ((unfinished != 1) ? "s" : "") + " within its await-termination of "
+					+ PropertyCheck.format(this.settings.awaitTermination())
+					+ "; they are interrupted");
+		}
+		return drain;
+	}
+
+	/**
+	 * Drain what is left if the shutdown sequence has not (a context that failed to
+	 * start), then interrupt any task still running.
+	 */
+	@Override
+	public void destroy() {
+		if (this.drain == null) {
+			awaitDrain(System.nanoTime() + this.settings.awaitTermination().toNanos());
+		}
+		this.pool.shutdownNow();
+		ScheduledThreadPoolExecutor deadlines = this.deadlines;
+		if (deadlines != null) {
+			deadlines.shutdownNow();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "BoundedExecutor '" + this.name + "' " + this.settings;
+	}
+
+	/**
+	 * What a drain on shutdown achieved.
+	 *
+	 * @param drained the accepted tasks that finished during the drain
+	 * @param unfinished the accepted tasks not finished when the drain window closed
+	 */
+	record Drain(int drained, int unfinished) {
+
+	}
+
+	/**
+	 * The live state of a {@link BoundedExecutor}.
+	 *
+	 * @param poolSize the number of threads
+	 * @param active the number of threads running a task
+	 * @param queued the number of tasks waiting for a thread
+	 * @param queueCapacity the queue's capacity
+	 * @param completed the number of tasks completed
+	 * @param rejected the number of tasks refused because the executor was full
+	 * @param expiredQueued the number of tasks whose deadline passed while queued
+	 * @param expiredRunning the number of tasks interrupted at their deadline
+	 * @param shutdown whether the executor takes no new tasks
+	 * @param drainedAtShutdown the accepted tasks that finished during the drain, or
+	 * {@code null} before shutdown
+	 * @param unfinishedAtShutdown the accepted tasks not finished when the drain window
+	 * closed, or {@code null} before shutdown
+	 */
+	public record State(int poolSize, int active, int queued, int queueCapacity, long completed, long rejected,
+			long expiredQueued, long expiredRunning, boolean shutdown, @Nullable Integer drainedAtShutdown,
+			@Nullable Integer unfinishedAtShutdown) {
+
+	}
+
+	private final class QueuedTask implements Runnable {
+
+		private final Runnable task;
+
+		private final long queuedAt;
+
+		QueuedTask(Runnable task, long queuedAt) {
+			this.task = task;
+			this.queuedAt = queuedAt;
+		}
+
+		@Override
+		public void run() {
+			BoundedExecutor.this.queueWaitRecorder.accept(System.nanoTime() - this.queuedAt);
+			this.task.run();
+		}
+
+	}
+
+	/**
+	 * Waits for room up to the submit timeout, then refuses with an
+	 * {@link ExecutorFullException} and counts it.
+	 */
+	private final class WaitThenRefuse implements RejectedExecutionHandler {
+
+		@Override
+		public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+			if (pool.isShutdown()) {
+				throw new TaskRejectedException("Executor '" + BoundedExecutor.this.name + "' is shut down");
+			}
+			long timeout = BoundedExecutor.this.settings.submitTimeout().toNanos();
+			long waited = 0;
+			if (timeout > 0) {
+				long start = System.nanoTime();
+				try {
+					if (pool.getQueue().offer(task, timeout, TimeUnit.NANOSECONDS)) {
+						if (pool.isShutdown() && pool.remove(task)) {
+							throw new TaskRejectedException(
+									"Executor '" + BoundedExecutor.this.name + "' is shut down");
+						}
+						if (pool.getPoolSize() == 0) {
+							pool.prestartCoreThread();
+						}
+						return;
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				waited = System.nanoTime() - start;
+			}
+			BoundedExecutor.this.rejected.increment();
+			throw new ExecutorFullException(BoundedExecutor.this.name,
+					BoundedExecutor.this.settings.queueCapacity(), Duration.ofNanos(waited));
+		}
+
+	}
+
+	/**
+	 * A task under a deadline and its future.
+	 */
+	private static final class DeadlineTask<T> extends CompletableFuture<T> implements Runnable {
+
+		private static final int NEW = 0;
+
+		private static final int RUNNING = 1;
+
+		private static final int DONE = 2;
+
+		private final BoundedExecutor executor;
+
+		private final Callable<T> task;
+
+		private final Duration deadline;
+
+		private final long deadlineNanos;
+
+		private int state = NEW;
+
+		private @Nullable Thread runner;
+
+		private @Nullable Runnable queued;
+
+		private @Nullable ScheduledFuture<?> timer;
+
+		DeadlineTask(BoundedExecutor executor, Callable<T> task, Duration deadline) {
+			this.executor = executor;
+			this.task = task;
+			this.deadline = deadline;
+			this.deadlineNanos = System.nanoTime() + deadline.toNanos();
+		}
+
+		synchronized void queued(Runnable queued) {
+			this.queued = queued;
+		}
+
+		void timer(ScheduledFuture<?> timer) {
+			boolean done;
+			synchronized (this) {
+				this.timer = timer;
+				done = this.state == DONE;
+			}
+			if (done) {
+				timer.cancel(false);
+			}
+		}
+
+		@Override
+		public void run() {
+			boolean late;
+			synchronized (this) {
+				if (this.state != NEW) {
+					return;
+				}
+				late = System.nanoTime() - this.deadlineNanos >= 0;
+				this.state = late ? DONE : RUNNING;
+				this.runner = late ? null : Thread.currentThread();
+			}
+			if (late) {
+				// The timer is late: the deadline passed in the queue all the same.
+				expire(false);
+				return;
+			}
+			T result = null;
+			Throwable failure = null;
+			try {
+				result = this.task.call();
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			boolean stopped;
+			ScheduledFuture<?> timer;
+			synchronized (this) {
+				stopped = this.state == DONE;
+				this.state = DONE;
+				this.runner = null;
+				timer = this.timer;
+			}
+			if (stopped) {
+				// Interrupted by the deadline or a cancel: clear the interrupt we sent, so
+				// that the worker's next task does not see it.
+				Thread.interrupted();
+				return;
+			}
+			if (timer != null) {
+				timer.cancel(false);
+			}
+			if (failure != null) {
+				completeExceptionally(failure);
+			}
+			else {
+				complete(result);
+			}
+		}
+
+		void deadlinePassed() {
+			boolean started;
+			synchronized (this) {
+				if (this.state == DONE) {
+					return;
+				}
+				started = this.state == RUNNING;
+				this.state = DONE;
+				if (started && this.runner != null) {
+					this.runner.interrupt();
+				}
+			}
+			expire(started);
+		}
+
+		private void expire(boolean started) {
+			Runnable queued;
+			synchronized (this) {
+				queued = this.queued;
+			}
+			if (!started && queued != null) {
+				// Free the queue slot at once rather than when a worker reaches it.
+				this.executor.removeQueued(queued);
+			}
+			this.executor.expired(started);
+			completeExceptionally(new DeadlineExceededException(this.executor.getName(), this.deadline, started));
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			boolean cancelled = super.cancel(mayInterruptIfRunning);
+			if (cancelled) {
+				abort(mayInterruptIfRunning);
+			}
+			return cancelled;
+		}
+
+		private void abort(boolean interrupt) {
+			Runnable queued = null;
+			ScheduledFuture<?> timer;
+			synchronized (this) {
+				if (this.state == NEW) {
+					this.state = DONE;
+					queued = this.queued;
+				}
+				else if (this.state == RUNNING && interrupt) {
+					this.state = DONE;
+					if (this.runner != null) {
+						this.runner.interrupt();
+					}
+				}
+				timer = this.timer;
+			}
+			if (queued != null) {
+				this.executor.removeQueued(queued);
+			}
+			if (timer != null) {
+				timer.cancel(false);
+			}
+		}
+
+	}
+
+}

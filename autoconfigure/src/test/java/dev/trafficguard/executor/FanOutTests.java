@@ -1,0 +1,204 @@
+package dev.trafficguard.executor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link FanOut}.
+ */
+class FanOutTests {
+
+	private static final long WAIT = 30;
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final BoundedExecutor executor = new BoundedExecutor("fan", ExecutorSettings.of(8, 8, 100, "fan-"));
+
+	@AfterEach
+	void close() {
+		this.release.countDown();
+		this.executor.destroy();
+	}
+
+	@Test
+	void fansInTheResultsInInputOrder() throws Exception {
+		List<Callable<Integer>> tasks = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			int value = i;
+			tasks.add(() -> value);
+		}
+		List<Integer> results = FanOut.of(this.executor).parallelism(3).all(tasks).get(WAIT, TimeUnit.SECONDS);
+		assertThat(results).hasSize(20).isSorted().startsWith(0, 1, 2).endsWith(19);
+	}
+
+	@Test
+	void neverRunsMoreTasksAtOnceThanItsParallelism() throws Exception {
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		CountDownLatch threeRunning = new CountDownLatch(3);
+		List<Callable<Integer>> tasks = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			int value = i;
+			tasks.add(() -> {
+				mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+				threeRunning.countDown();
+				this.release.await(WAIT, TimeUnit.SECONDS);
+				running.decrementAndGet();
+				return value;
+			});
+		}
+		CompletableFuture<List<Integer>> results = FanOut.of(this.executor).parallelism(3).all(tasks);
+		assertThat(threeRunning.await(WAIT, TimeUnit.SECONDS)).isTrue();
+		// Three tasks hold three workers; the fan-out has handed the executor nothing more,
+		// although five workers are idle.
+		assertThat(this.executor.getState().active()).isEqualTo(3);
+		assertThat(this.executor.getState().queued()).isZero();
+		assertThat(this.executor.getState().completed()).isZero();
+		this.release.countDown();
+		assertThat(results.get(WAIT, TimeUnit.SECONDS)).hasSize(10);
+		assertThat(mostAtOnce).hasValue(3);
+	}
+
+	@Test
+	void firstFailureCancelsTheRestInterruptingThoseRunning() throws Exception {
+		CountDownLatch othersRunning = new CountDownLatch(2);
+		CountDownLatch interrupted = new CountDownLatch(2);
+		AtomicInteger started = new AtomicInteger();
+		List<Callable<String>> tasks = new ArrayList<>();
+		tasks.add(() -> {
+			started.incrementAndGet();
+			othersRunning.await(WAIT, TimeUnit.SECONDS);
+			throw new IllegalStateException("boom");
+		});
+		for (int i = 0; i < 5; i++) {
+			tasks.add(() -> {
+				started.incrementAndGet();
+				othersRunning.countDown();
+				try {
+					this.release.await(WAIT, TimeUnit.SECONDS);
+					return "finished";
+				}
+				catch (InterruptedException ex) {
+					interrupted.countDown();
+					throw ex;
+				}
+			});
+		}
+		CompletableFuture<List<String>> results = FanOut.of(this.executor).parallelism(3).all(tasks);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> results.get(WAIT, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessage("boom");
+		assertThat(interrupted.await(WAIT, TimeUnit.SECONDS)).isTrue();
+		// The three tasks not started when the first failed never start.
+		assertThat(started).hasValue(3);
+		assertThat(this.executor.getState().queued()).isZero();
+	}
+
+	@Test
+	void deadlineCancelsTheRestAndFailsTheFanOut() throws Exception {
+		CountDownLatch interrupted = new CountDownLatch(2);
+		List<Callable<String>> tasks = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			tasks.add(() -> {
+				try {
+					this.release.await(WAIT, TimeUnit.SECONDS);
+					return "finished";
+				}
+				catch (InterruptedException ex) {
+					interrupted.countDown();
+					throw ex;
+				}
+			});
+		}
+		CompletableFuture<List<String>> results = FanOut.of(this.executor)
+			.parallelism(2)
+			.deadline(Duration.ofMillis(200))
+			.all(tasks);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> results.get(WAIT, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(DeadlineExceededException.class);
+		assertThat(interrupted.await(WAIT, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void settleCollectsEveryOutcome() throws Exception {
+		List<Callable<String>> tasks = List.of(() -> "a", () -> {
+			throw new IllegalArgumentException("b failed");
+		}, () -> "c");
+		List<FanOut.Outcome<String>> outcomes = FanOut.of(this.executor)
+			.parallelism(1)
+			.settle(tasks)
+			.get(WAIT, TimeUnit.SECONDS);
+		assertThat(outcomes).hasSize(3);
+		assertThat(outcomes.get(0).value()).isEqualTo("a");
+		assertThat(outcomes.get(1).isSuccess()).isFalse();
+		assertThat(outcomes.get(1).error()).isInstanceOf(IllegalArgumentException.class).hasMessage("b failed");
+		assertThat(outcomes.get(2).value()).isEqualTo("c");
+	}
+
+	@Test
+	void settleGivesUnfinishedTasksATimeoutAtTheDeadline() throws Exception {
+		List<Callable<String>> tasks = List.of(() -> "quick", () -> {
+			this.release.await(WAIT, TimeUnit.SECONDS);
+			return "slow";
+		}, () -> "queued behind");
+		List<FanOut.Outcome<String>> outcomes = FanOut.of(this.executor)
+			.parallelism(2)
+			.deadline(Duration.ofSeconds(2))
+			.settle(tasks)
+			.get(WAIT, TimeUnit.SECONDS);
+		assertThat(outcomes.get(0).value()).isEqualTo("quick");
+		assertThat(outcomes.get(1).error()).isInstanceOf(DeadlineExceededException.class);
+		// The third task ran in the slot the first freed, well within the deadline.
+		assertThat(outcomes.get(2).value()).isEqualTo("queued behind");
+	}
+
+	@Test
+	void executorRefusalFailsTheFanOut() throws Exception {
+		BoundedExecutor tiny = new BoundedExecutor("tiny", ExecutorSettings.of(1, 1, 1, "tiny-"));
+		try {
+			List<Callable<String>> tasks = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				tasks.add(() -> {
+					this.release.await(WAIT, TimeUnit.SECONDS);
+					return "done";
+				});
+			}
+			CompletableFuture<List<String>> results = FanOut.of(tiny).parallelism(3).all(tasks);
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> results.get(WAIT, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOf(ExecutorFullException.class);
+			assertThat(tiny.getState().rejected()).isEqualTo(1);
+		}
+		finally {
+			this.release.countDown();
+			tiny.destroy();
+		}
+	}
+
+	@Test
+	void emptyFanOutCompletesAtOnce() throws Exception {
+		assertThat(FanOut.of(this.executor).all(List.<Callable<String>>of()).get(WAIT, TimeUnit.SECONDS)).isEmpty();
+	}
+
+	@Test
+	void defaultParallelismIsHalfTheCoreSize() {
+		assertThat(FanOut.of(this.executor).getParallelism()).isEqualTo(4);
+		assertThat(FanOut.of(this.executor).getDeadline()).isEqualTo(FanOut.DEFAULT_DEADLINE);
+	}
+
+}
