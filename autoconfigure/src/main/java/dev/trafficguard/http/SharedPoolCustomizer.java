@@ -1,5 +1,6 @@
 package dev.trafficguard.http;
 
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.util.Timeout;
@@ -13,6 +14,12 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
  * and HTTP service group) uses the {@link SharedConnectionPool} instead of a pool of its own,
  * with the pool's lease and response timeouts as request defaults. Boot's builder stays in
  * charge of everything else (redirects, cookies, observation).
+ * <p>
+ * A client's own read timeout ({@code spring.http.clients.read-timeout}, an HTTP service
+ * group's {@code read-timeout}, {@code RestTemplateBuilder.readTimeout}) wins over the
+ * pool's response timeout for that client. Boot puts it on the connection configuration of
+ * the pool it builds for the client, which the shared pool replaces; it is carried over to
+ * the client's request defaults, which Boot builds next on the same thread.
  */
 public final class SharedPoolCustomizer
 		implements ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> {
@@ -22,6 +29,8 @@ public final class SharedPoolCustomizer
 	private final Timeout leaseTimeout;
 
 	private final Timeout responseTimeout;
+
+	private final ThreadLocal<Timeout> clientReadTimeout = new ThreadLocal<>();
 
 	/**
 	 * Create a customizer for the given pool.
@@ -35,18 +44,34 @@ public final class SharedPoolCustomizer
 
 	@Override
 	public HttpComponentsClientHttpRequestFactoryBuilder customize(HttpComponentsClientHttpRequestFactoryBuilder builder) {
-		return builder.withHttpClientCustomizer(this::useSharedPool)
-			.withDefaultRequestConfigCustomizer(this::applyTimeouts);
+		return builder.withConnectionConfigCustomizer(this::captureReadTimeout)
+			.withDefaultRequestConfigCustomizer(this::applyTimeouts)
+			.withHttpClientCustomizer(this::useSharedPool);
+	}
+
+	private void captureReadTimeout(ConnectionConfig.Builder builder) {
+		// Boot has applied this client's settings: a socket timeout is its read timeout.
+		Timeout readTimeout = builder.build().getSocketTimeout();
+		if (readTimeout != null) {
+			this.clientReadTimeout.set(readTimeout);
+		}
+		else {
+			this.clientReadTimeout.remove();
+		}
 	}
 
 	private void useSharedPool(HttpClientBuilder builder) {
+		this.clientReadTimeout.remove();
 		// Replaces the pool Boot made for this client; shared, so closing one client
 		// leaves the pool to the lifecycle.
 		builder.setConnectionManager(this.pool.getConnectionManager()).setConnectionManagerShared(true);
 	}
 
 	private void applyTimeouts(RequestConfig.Builder builder) {
-		builder.setConnectionRequestTimeout(this.leaseTimeout).setResponseTimeout(this.responseTimeout);
+		Timeout readTimeout = this.clientReadTimeout.get();
+		this.clientReadTimeout.remove();
+		builder.setConnectionRequestTimeout(this.leaseTimeout)
+			.setResponseTimeout((readTimeout != null) ? readTimeout : this.responseTimeout);
 	}
 
 }

@@ -148,6 +148,18 @@ class HttpClientAutoConfigurationTests {
 	}
 
 	@Test
+	void aClientsOwnReadTimeoutWinsForThatClient() {
+		this.contextRunner.withPropertyValues("traffic-guard.http-client.response-timeout=10m").run((context) -> {
+			this.downstream.hang();
+			RestTemplateBuilder builder = context.getBean(RestTemplateBuilder.class).readTimeout(Duration.ofMillis(200));
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> builder.build().getForObject(this.downstream.url() + "/", String.class))
+				.withCauseInstanceOf(SocketTimeoutException.class);
+			assertThat(this.downstream.connections()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void defaultsAndPropertiesBind() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(SharedConnectionPool.class).getSettings())
 			.isEqualTo(new SharedConnectionPool.Settings(100, 20, Duration.ofSeconds(2), Duration.ofSeconds(1),
