@@ -46,7 +46,8 @@ public class HttpClientProperties implements InitializingBean {
 
 	/**
 	 * How long to wait for the response (and between two reads of it) before the call
-	 * fails. spring.http.clients.read-timeout wins when set.
+	 * fails. spring.http.clients.read-timeout, or a client's own read timeout, wins when
+	 * set.
 	 */
 	private Duration responseTimeout = Duration.ofSeconds(30);
 

@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code 503} with {@code Retry-After}, both {@code application/problem+json}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "traffic-guard.rate-limit.enabled=false", "management.endpoints.web.exposure.include=*" })
+		properties = { "traffic-guard.rate-limit.enabled=false", "management.endpoints.web.exposure.include=*",
+				// A 2-minute window instead of 10 s: on a loaded machine 10 calls must not fall out of it.
+				"resilience4j.circuitbreaker.configs.default.sliding-window-size=120" })
 class DownstreamCircuitBreakerTests {
 
 	private static final int DEAD_PORT = deadPort();
