@@ -29,7 +29,6 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +38,7 @@ import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link HttpClientAutoConfiguration}, against a real downstream on loopback.
@@ -257,8 +257,8 @@ class HttpClientAutoConfigurationTests {
 		});
 		assertThat(pool[0].getConnectionManager().isClosed()).isTrue();
 		assertThat(timeline[0].entries()).extracting(ShutdownTimeline.Entry::phase, ShutdownTimeline.Entry::event)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple("http-client pool", "started"),
-					org.assertj.core.groups.Tuple.tuple("http-client pool", "ended"));
+			.containsExactly(tuple("http-client pool", "started"),
+					tuple("http-client pool", "ended"));
 		assertThat(timeline[0].entries().get(1).counts()).containsEntry("leased-at-close", 0)
 			.containsEntry("available-closed", 1);
 	}
