@@ -5,6 +5,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.core.Ordered;
 
 /**
  * Customizes Spring Boot's {@link HttpComponentsClientHttpRequestFactoryBuilder} so that
@@ -13,12 +14,22 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
  * the shared pool: each works with or without the other.
  */
 final class HostCircuitBreakerCustomizer
-		implements ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> {
+		implements ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder>, Ordered {
 
 	private final HostCircuitBreakerInterceptor interceptor;
 
 	HostCircuitBreakerCustomizer(HostCircuitBreakerInterceptor interceptor) {
 		this.interceptor = interceptor;
+	}
+
+	/**
+	 * Runs before the application's own customizers (unordered ones included), so that
+	 * theirs win.
+	 * @return the order
+	 */
+	@Override
+	public int getOrder() {
+		return 0;
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.core.Ordered;
 
 /**
  * Customizes Spring Boot's {@link HttpComponentsClientHttpRequestFactoryBuilder} so that
@@ -22,7 +23,7 @@ import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFacto
  * the client's request defaults, which Boot builds next on the same thread.
  */
 public final class SharedPoolCustomizer
-		implements ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> {
+		implements ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder>, Ordered {
 
 	private final SharedConnectionPool pool;
 
@@ -40,6 +41,16 @@ public final class SharedPoolCustomizer
 		this.pool = pool;
 		this.leaseTimeout = Timeout.of(pool.getSettings().leaseTimeout());
 		this.responseTimeout = Timeout.of(pool.getSettings().responseTimeout());
+	}
+
+	/**
+	 * Runs before the application's own customizers (unordered ones included), so that
+	 * theirs win.
+	 * @return the order
+	 */
+	@Override
+	public int getOrder() {
+		return 0;
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -39,6 +42,7 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link HttpClientAutoConfiguration}, against a real downstream on loopback.
@@ -152,11 +156,28 @@ class HttpClientAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("traffic-guard.http-client.response-timeout=10m").run((context) -> {
 			this.downstream.hang();
 			RestTemplateBuilder builder = context.getBean(RestTemplateBuilder.class).readTimeout(Duration.ofMillis(200));
-			assertThatExceptionOfType(ResourceAccessException.class)
+			// Bounded far below the pool's 10 minutes, far above 200 ms on a loaded machine.
+			assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThatExceptionOfType(ResourceAccessException.class)
 				.isThrownBy(() -> builder.build().getForObject(this.downstream.url() + "/", String.class))
-				.withCauseInstanceOf(SocketTimeoutException.class);
+				.withCauseInstanceOf(SocketTimeoutException.class));
 			assertThat(this.downstream.connections()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void usersOwnCustomizerRunsAfterTrafficGuardsAndWins() {
+		this.contextRunner.withPropertyValues("traffic-guard.http-client.response-timeout=10m")
+			.withUserConfiguration(UserCustomizer.class)
+			.run((context) -> {
+				this.downstream.hang();
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				// Bounded far below the pool's 10 minutes, far above 200 ms on a loaded machine.
+				assertTimeoutPreemptively(Duration.ofMinutes(1),
+						() -> assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
+							.withCauseInstanceOf(SocketTimeoutException.class));
+				assertThat(this.downstream.connections()).isEqualTo(1);
+				assertThat(context.getBean(SharedConnectionPool.class).getTotalStats().getLeased()).isZero();
+			});
 	}
 
 	@Test
@@ -271,6 +292,17 @@ class HttpClientAutoConfigurationTests {
 		Problem problem = new DownstreamProblemMapper().map(ex);
 		assertThat(problem).isNotNull();
 		return problem;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCustomizer {
+
+		@Bean
+		ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> userCustomizer() {
+			return (builder) -> builder.withDefaultRequestConfigCustomizer(
+					(config) -> config.setResponseTimeout(Timeout.ofMilliseconds(200)));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
