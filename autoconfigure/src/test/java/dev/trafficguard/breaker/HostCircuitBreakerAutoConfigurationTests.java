@@ -2,6 +2,11 @@ package dev.trafficguard.breaker;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.trafficguard.http.HttpClientAutoConfiguration;
 import dev.trafficguard.properties.InvalidPropertyFailureAnalyzer;
@@ -14,6 +19,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +111,30 @@ class HostCircuitBreakerAutoConfigurationTests {
 			CircuitBreaker refused = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("127.0.0.1:" + refusing);
 			assertThat(refused.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void aLeaseTimeoutCountsAsAFailureOfTheHost() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.http-client.max-per-route=1", "traffic-guard.http-client.lease-timeout=200ms")
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				this.downstream.hang();
+				ExecutorService caller = Executors.newSingleThreadExecutor();
+				try {
+					Future<?> hanging = caller.submit(() -> call(client));
+					this.downstream.awaitRequests(1);
+					assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
+						.withCauseInstanceOf(ConnectionRequestTimeoutException.class);
+					assertThat(breaker(context).getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+					this.downstream.close();
+					assertThatExceptionOfType(ExecutionException.class)
+						.isThrownBy(() -> hanging.get(30, TimeUnit.SECONDS));
+				}
+				finally {
+					caller.shutdownNow();
+				}
+			});
 	}
 
 	@Test
