@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,13 +114,23 @@ public final class Downstream implements AutoCloseable {
 		while (!this.serverSocket.isClosed()) {
 			try {
 				Socket socket = this.serverSocket.accept();
-				if (!this.connectionSlots.tryAcquire()) {
+				if (isClosed() || !this.connectionSlots.tryAcquire()) {
 					socket.close();
 					continue;
 				}
 				this.connections.incrementAndGet();
 				this.sockets.add(socket);
-				this.executor.execute(() -> serve(socket));
+				// Closed meanwhile: close() may have missed this socket.
+				if (isClosed()) {
+					socket.close();
+					return;
+				}
+				try {
+					this.executor.execute(() -> serve(socket));
+				}
+				catch (RejectedExecutionException ex) {
+					socket.close();
+				}
 			}
 			catch (IOException ex) {
 				return;
@@ -163,14 +174,18 @@ public final class Downstream implements AutoCloseable {
 		}
 	}
 
+	private boolean isClosed() {
+		return this.closed.getCount() == 0;
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.closed.countDown();
 		this.serverSocket.close();
+		this.executor.shutdownNow();
 		for (Socket socket : this.sockets) {
 			socket.close();
 		}
-		this.executor.shutdownNow();
 	}
 
 }
