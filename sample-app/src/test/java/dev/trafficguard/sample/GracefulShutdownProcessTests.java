@@ -143,6 +143,10 @@ class GracefulShutdownProcessTests {
 			assertThat(timeline).startsWith("pre-stop-delay started", "pre-stop-delay ended", "requests started",
 					"requests ended");
 			assertPhasesInOrder(timeline);
+			// Then the executors drain, the HTTP client pool closes and the database pool last
+			assertThat(timeline).containsSubsequence("requests ended", "executor applicationTaskExecutor started",
+					"executor applicationTaskExecutor ended", "http-client pool started", "http-client pool ended",
+					"datasource dataSource started", "datasource dataSource ended");
 			Map<String, Long> drained = counts(app.lines(), "requests");
 			assertThat(drained.get("requests-cut-off")).isZero();
 			// The two long requests, the fan-out and the one that came during the delay
