@@ -34,8 +34,10 @@ public class ShutdownProperties implements InitializingBean {
 	static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
 	/**
-	 * Whether shutdown is a defined sequence: readiness down, a pre-stop delay, requests
-	 * drained, then executors and pools. When false, Spring Boot's own shutdown applies.
+	 * Whether the pre-stop delay, the counted request drain and the shutdown defaults
+	 * (server.shutdown, spring.lifecycle.timeout-per-shutdown-phase) are on. When false,
+	 * Spring Boot's own web server shutdown applies; executors and pools still stop in
+	 * order, each switched with its own feature.
 	 */
 	private boolean enabled = true;
 
@@ -49,9 +51,9 @@ public class ShutdownProperties implements InitializingBean {
 
 	/**
 	 * How long in-flight requests get to finish once the server stops accepting, and how
-	 * long each later shutdown phase (executors, pools) may take. Sets
+	 * long the database pools wait for connections in use to come back. Sets
 	 * spring.lifecycle.timeout-per-shutdown-phase unless that is set. Requests still running
-	 * after it are cut off and counted.
+	 * after it are cut off and counted. Executors wait up to their own await-termination.
 	 */
 	private Duration timeout = DEFAULT_TIMEOUT;
 

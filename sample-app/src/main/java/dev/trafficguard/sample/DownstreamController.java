@@ -2,6 +2,8 @@ package dev.trafficguard.sample;
 
 import java.util.Map;
 
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,15 +21,22 @@ class DownstreamController {
 
 	private final Environment environment;
 
+	private volatile String url = "";
+
 	DownstreamController(RestClient.Builder builder, Environment environment) {
 		this.restClient = builder.build();
 		this.environment = environment;
 	}
 
+	// Resolved once the server runs: the default points at this server's own port.
+	@EventListener
+	void resolveDownstreamUrl(WebServerInitializedEvent event) {
+		this.url = this.environment.getRequiredProperty("sample.downstream-url");
+	}
+
 	@GetMapping("/api/downstream")
 	Map<String, Object> downstream() {
-		// Read per call: the default points at this server's own port, known once it runs.
-		String url = this.environment.getRequiredProperty("sample.downstream-url");
+		String url = this.url;
 		String body = this.restClient.get().uri(url + "/").retrieve().body(String.class);
 		return Map.of("downstream", url, "body", (body != null) ? body : "");
 	}
