@@ -1,9 +1,7 @@
 package dev.trafficguard.ratelimit;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.trafficguard.actuate.TrafficGuardContributor;
@@ -16,11 +14,10 @@ import dev.trafficguard.web.ClientAddressResolver;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SslOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -33,13 +30,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
@@ -54,8 +48,6 @@ import org.springframework.util.StringUtils;
 @ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.rate-limit.enabled" },
 		matchIfMissing = true)
 @EnableConfigurationProperties(RateLimitProperties.class)
-@Import({ RateLimitAutoConfiguration.RedisBackendConfiguration.class,
-		RateLimitAutoConfiguration.LocalBackendConfiguration.class })
 public final class RateLimitAutoConfiguration {
 
 	private static final String ACTUATOR_ENDPOINT_CLASS = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
@@ -110,6 +102,21 @@ public final class RateLimitAutoConfiguration {
 		return basePath.startsWith("/") ? basePath : "/" + basePath;
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	RateLimitBackend trafficGuardRateLimitBackend(RateLimitProperties properties, RateLimitRules rules,
+			ListableBeanFactory beanFactory) {
+		if (properties.getBackend() == Backend.REDIS) {
+			if (!RedisBackendFactory.isPresent(RateLimitAutoConfiguration.class.getClassLoader())) {
+				throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
+						"local unless com.bucket4j:bucket4j_jdk17-lettuce and"
+								+ " org.springframework.boot:spring-boot-starter-data-redis are on the classpath");
+			}
+			return RedisBackendFactory.create(properties, beanFactory);
+		}
+		return new LocalRateLimitBackend(rules.rules(), properties.getMaxClients());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimitFilter trafficGuardRateLimitFilter(RateLimitRules rules, RateLimitBackend backend,
@@ -147,96 +154,14 @@ public final class RateLimitAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ LettuceBasedProxyManager.class, RedisClient.class, DataRedisConnectionDetails.class })
+	@ConditionalOnClass({ LettuceBasedProxyManager.class, RedisClient.class, HealthIndicator.class })
 	@ConditionalOnProperty(name = "traffic-guard.rate-limit.backend", havingValue = "redis")
-	static class RedisBackendConfiguration {
-
-		@Bean(destroyMethod = "close")
-		@ConditionalOnMissingBean
-		RedisRateLimitBackend trafficGuardRateLimitBackend(RateLimitProperties properties,
-				ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
-			DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
-			if (details == null) {
-				throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
-						"local unless Spring Boot's Redis support (spring-boot-starter-data-redis) is configured");
-			}
-			Duration timeout = properties.getRedisTimeout();
-			RedisBucketConnection connection = new RedisBucketConnection(redisUri(details, timeout), timeout,
-					sslOptions(details.getSslBundle()));
-			connection.connect(Duration.ofSeconds(2));
-			return new RedisRateLimitBackend(connection, timeout, properties.getFailureMode());
-		}
-
-		private static RedisURI redisUri(DataRedisConnectionDetails details, Duration timeout) {
-			RedisURI.Builder builder;
-			DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
-			if (details.getCluster() != null || details.getMasterReplica() != null) {
-				throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
-						"local with a Redis cluster or master/replica setup: the rate limiter supports standalone"
-								+ " and sentinel Redis");
-			}
-			if (sentinel != null) {
-				DataRedisConnectionDetails.Node first = sentinel.getNodes().get(0);
-				builder = RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster());
-				for (DataRedisConnectionDetails.Node node : sentinel.getNodes().subList(1, sentinel.getNodes().size())) {
-					builder.withSentinel(node.host(), node.port());
-				}
-				builder.withDatabase(sentinel.getDatabase());
-			}
-			else {
-				DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-				builder = RedisURI.Builder.redis(standalone.getHost(), standalone.getPort())
-					.withDatabase(standalone.getDatabase());
-			}
-			String password = details.getPassword();
-			if (password != null) {
-				String username = details.getUsername();
-				if (username != null) {
-					builder.withAuthentication(username, password);
-				}
-				else {
-					builder.withPassword(password.toCharArray());
-				}
-			}
-			if (details.getSslBundle() != null) {
-				builder.withSsl(true);
-			}
-			return builder.withTimeout(timeout).build();
-		}
-
-		private static @Nullable SslOptions sslOptions(@Nullable SslBundle bundle) {
-			if (bundle == null) {
-				return null;
-			}
-			return SslOptions.builder()
-				.jdkSslProvider()
-				.keyManager(bundle.getManagers().getKeyManagerFactory())
-				.trustManager(bundle.getManagers().getTrustManagerFactory())
-				.build();
-		}
+	static class RedisBackendHealthConfiguration {
 
 		@Bean
-		@ConditionalOnClass(HealthIndicator.class)
 		@ConditionalOnMissingBean(name = "trafficGuardRateLimitHealthIndicator")
-		HealthIndicator trafficGuardRateLimitHealthIndicator(RedisRateLimitBackend backend) {
+		HealthIndicator trafficGuardRateLimitHealthIndicator(RateLimitBackend backend) {
 			return new RateLimitHealthIndicator(backend);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class LocalBackendConfiguration {
-
-		@Bean(destroyMethod = "close")
-		@ConditionalOnMissingBean
-		RateLimitBackend trafficGuardRateLimitBackend(RateLimitProperties properties, RateLimitRules rules) {
-			if (properties.getBackend() == Backend.REDIS) {
-				throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend",
-						properties.getBackend().name().toLowerCase(Locale.ROOT),
-						"local unless com.bucket4j:bucket4j_jdk17-lettuce and"
-								+ " org.springframework.boot:spring-boot-starter-data-redis are on the classpath");
-			}
-			return new LocalRateLimitBackend(rules.rules(), properties.getMaxClients());
 		}
 
 	}

@@ -20,21 +20,24 @@ final class RateLimitHealthIndicator implements HealthIndicator {
 	 */
 	static final Status DEGRADED = new Status("DEGRADED", "Redis does not answer: requests pass unlimited");
 
-	private final RedisRateLimitBackend backend;
+	private final RateLimitBackend backend;
 
-	RateLimitHealthIndicator(RedisRateLimitBackend backend) {
+	RateLimitHealthIndicator(RateLimitBackend backend) {
 		this.backend = backend;
 	}
 
 	@Override
 	public Health health() {
-		boolean up = this.backend.check();
+		if (!(this.backend instanceof RedisRateLimitBackend redis)) {
+			return Health.up().withDetails(this.backend.describe()).build();
+		}
+		boolean up = redis.check();
 		Health.Builder builder;
 		if (up) {
 			builder = Health.up();
 		}
 		else {
-			builder = Health.status((this.backend.failureMode() == FailureMode.OPEN) ? DEGRADED : Status.DOWN);
+			builder = Health.status((redis.failureMode() == FailureMode.OPEN) ? DEGRADED : Status.DOWN);
 		}
 		return builder.withDetails(this.backend.describe()).build();
 	}

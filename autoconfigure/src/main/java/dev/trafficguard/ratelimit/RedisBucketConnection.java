@@ -15,6 +15,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -28,8 +29,11 @@ import org.jspecify.annotations.Nullable;
  * commands time out after {@code redis-timeout}, a disconnected connection rejects commands
  * at once instead of queueing them, the queue of commands in flight is bounded, and a lost
  * connection is re-established in the background within seconds of Redis coming back.
+ * <p>
+ * Keys are {@code byte[]}, typed {@code Object}: bucket4j hands the keys over as a generic
+ * array, an {@code Object[]}, which a {@code RedisApi<byte[]>} could not accept.
  */
-final class RedisBucketConnection implements RedisApi<byte[]>, AutoCloseable {
+final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisBucketConnection.class);
 
@@ -184,27 +188,29 @@ final class RedisBucketConnection implements RedisApi<byte[]>, AutoCloseable {
 		return this.uri.getHost() + ":" + this.uri.getPort();
 	}
 
-	private StatefulRedisConnection<byte[], byte[]> requireConnection() {
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private RedisAsyncCommands<Object, byte[]> commands() {
 		StatefulRedisConnection<byte[], byte[]> current = this.connection;
 		if (current == null) {
 			throw new IllegalStateException("Not connected to Redis");
 		}
-		return current;
+		// ByteArrayCodec casts each key to byte[]; the array holding them may be an Object[].
+		return (RedisAsyncCommands) current.async();
 	}
 
 	@Override
-	public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, byte[][] keys, byte[][] args) {
-		return requireConnection().async().eval(script, scriptOutputType, keys, args);
+	public <V> RedisFuture<V> eval(String script, ScriptOutputType scriptOutputType, Object[] keys, byte[][] args) {
+		return commands().eval(script, scriptOutputType, keys, args);
 	}
 
 	@Override
-	public RedisFuture<byte[]> get(byte[] key) {
-		return requireConnection().async().get(key);
+	public RedisFuture<byte[]> get(Object key) {
+		return commands().get(key);
 	}
 
 	@Override
-	public RedisFuture<?> delete(byte[] key) {
-		return requireConnection().async().del(key);
+	public RedisFuture<?> delete(Object key) {
+		return commands().del(key);
 	}
 
 	@Override

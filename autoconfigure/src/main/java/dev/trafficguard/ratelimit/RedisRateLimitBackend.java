@@ -33,7 +33,7 @@ final class RedisRateLimitBackend implements RateLimitBackend {
 
 	private final RedisBucketConnection connection;
 
-	private final RemoteAsyncBucketBuilder<byte[]> buckets;
+	private final RemoteAsyncBucketBuilder<Object> buckets;
 
 	private final long timeoutNanos;
 
