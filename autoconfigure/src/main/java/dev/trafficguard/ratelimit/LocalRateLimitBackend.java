@@ -61,6 +61,13 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 		return state;
 	}
 
+	/**
+	 * Run the caches' pending maintenance (evictions) now rather than eventually.
+	 */
+	void cleanUp() {
+		this.buckets.values().forEach((ruleBuckets) -> ruleBuckets.cache.cleanUp());
+	}
+
 	@Override
 	public void close() {
 		this.buckets.values().forEach((ruleBuckets) -> ruleBuckets.cache.invalidateAll());

@@ -352,6 +352,9 @@ public class RateLimitProperties implements InitializingBean {
 			PropertyCheck.between(prefix + ".refill-tokens", this.refillTokens, 1, 1_000_000_000);
 			PropertyCheck.between(prefix + ".refill-period", this.refillPeriod, Duration.ofMillis(1),
 					Duration.ofDays(1));
+			PropertyCheck.check(this.refillTokens <= this.refillPeriod.toNanos(), prefix + ".refill-tokens",
+					this.refillTokens, "at most one token per nanosecond of refill-period (" + this.refillPeriod.toNanos()
+							+ " for " + PropertyCheck.format(this.refillPeriod) + ")");
 			PropertyCheck.check(!this.paths.isEmpty(), prefix + ".paths", this.paths, "at least one path pattern");
 			for (int i = 0; i < this.paths.size(); i++) {
 				checkPattern(prefix + ".paths[" + i + "]", this.paths.get(i));

@@ -157,6 +157,14 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnARefillFasterThanATokenPerNanosecond() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.rate-limit.rules.default.refill-tokens=2000000",
+					"traffic-guard.rate-limit.rules.default.refill-period=1ms")
+			.run(failsWith("traffic-guard.rate-limit.rules.default.refill-tokens=2000000: must be at most one token"));
+	}
+
+	@Test
 	void failsOnAnUnknownKeyKind() {
 		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.api.key=cookie:session")
 			.run(failsWith("traffic-guard.rate-limit.rules.api.key=cookie:session: must be one of ip, header:<Name>, principal"));
