@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-import dev.trafficguard.properties.PropertyCheck;
 import dev.trafficguard.ratelimit.RateLimitProperties.FailureMode;
 import dev.trafficguard.web.Problem;
 import dev.trafficguard.web.ProblemDetailWriter;
@@ -137,14 +136,11 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 		if (response.isCommitted()) {
 			return;
 		}
-		long waitNanos = probe.getNanosToWaitForRefill();
+		Problem problem = new Problem(HttpStatus.TOO_MANY_REQUESTS, rule.rejectionDetail(),
+				Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		response.setHeader(RATE_LIMIT_POLICY, rule.policyHeader());
-		response.setHeader(RATE_LIMIT, rule.rateLimitHeader(0, waitNanos));
-		Problem problem = new Problem(HttpStatus.TOO_MANY_REQUESTS,
-				"Rate limit '" + rule.name() + "' exceeded: at most " + rule.capacity() + " requests in a burst and "
-						+ rule.refillTokens() + " per " + PropertyCheck.format(rule.refillPeriod())
-						+ " for each client.",
-				Duration.ofNanos(waitNanos));
+		// The same whole seconds as Retry-After.
+		response.setHeader(RATE_LIMIT, rule.rateLimitHeaderSeconds(0, problem.retryAfterSeconds()));
 		this.writer.write(response, problem, request.getRequestURI());
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.trafficguard.properties.PropertyCheck;
 import io.github.bucket4j.BucketConfiguration;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,8 @@ final class RateLimitRule {
 
 	private final String headerName;
 
+	private final String rejectionDetail;
+
 	private final byte[] redisKeyPrefix;
 
 	final LongAdder allowed = new LongAdder();
@@ -82,6 +85,8 @@ final class RateLimitRule {
 		this.timeToRefill = timeToRefill(capacity, refillTokens, refillPeriod);
 		this.headerName = structuredString(name);
 		this.policyHeader = this.headerName + ";q=" + capacity + ";w=" + ceilSeconds(this.timeToRefill.toNanos());
+		this.rejectionDetail = "Rate limit '" + name + "' exceeded: at most " + capacity + " requests in a burst and "
+				+ refillTokens + " per " + PropertyCheck.format(refillPeriod) + " for each client.";
 		this.redisKeyPrefix = (redisKeyPrefix + name + ":").getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -181,6 +186,13 @@ final class RateLimitRule {
 	}
 
 	/**
+	 * The {@code detail} of the problem a rejected request is answered with.
+	 */
+	String rejectionDetail() {
+		return this.rejectionDetail;
+	}
+
+	/**
 	 * The {@code RateLimit-Policy} value: the bucket's size as the quota and the time it
 	 * takes to refill completely as the window.
 	 */
@@ -194,6 +206,13 @@ final class RateLimitRule {
 	 */
 	String rateLimitHeader(long remaining, long resetNanos) {
 		return this.headerName + ";r=" + remaining + ";t=" + ceilSecondsOrZero(resetNanos);
+	}
+
+	/**
+	 * The {@code RateLimit} value with the reset time in whole seconds.
+	 */
+	String rateLimitHeaderSeconds(long remaining, long resetSeconds) {
+		return this.headerName + ";r=" + remaining + ";t=" + resetSeconds;
 	}
 
 	private static long ceilSecondsOrZero(long nanos) {

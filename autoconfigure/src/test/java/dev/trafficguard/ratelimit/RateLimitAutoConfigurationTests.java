@@ -85,6 +85,15 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void usesTheAddressTheServerResolvedWhenBootHandlesForwardedHeaders() {
+		this.contextRunner
+			.withPropertyValues("server.forward-headers-strategy=native", "traffic-guard.rate-limit.trusted-proxies=10.0.0.0/8")
+			.run((context) -> assertThat(context.getBean(ClientAddressResolver.class).isResolvedByServer()).isTrue());
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.trusted-proxies=10.0.0.0/8")
+			.run((context) -> assertThat(context.getBean(ClientAddressResolver.class).isResolvedByServer()).isFalse());
+	}
+
+	@Test
 	void keysDefaultRulesWithTheUsersClientKeyResolver() {
 		this.contextRunner.withUserConfiguration(UserKeyResolverConfiguration.class)
 			.withPropertyValues("traffic-guard.rate-limit.rules.by-ip.paths=/ip/**",
