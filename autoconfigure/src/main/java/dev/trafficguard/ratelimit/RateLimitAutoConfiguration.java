@@ -17,8 +17,8 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -105,9 +105,9 @@ public final class RateLimitAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RateLimitBackend trafficGuardRateLimitBackend(RateLimitProperties properties, RateLimitRules rules,
-			ListableBeanFactory beanFactory) {
+			ConfigurableListableBeanFactory beanFactory) {
 		if (properties.getBackend() == Backend.REDIS) {
-			if (!RedisBackendFactory.isPresent(RateLimitAutoConfiguration.class.getClassLoader())) {
+			if (!RedisBackendFactory.isPresent(beanFactory.getBeanClassLoader())) {
 				throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
 						"local unless com.bucket4j:bucket4j_jdk17-lettuce and"
 								+ " org.springframework.boot:spring-boot-starter-data-redis are on the classpath");

@@ -10,11 +10,14 @@ import dev.trafficguard.properties.Setting;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import dev.trafficguard.test.TrafficGuardDefaultsInitializer;
 import dev.trafficguard.web.ClientAddressResolver;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -157,6 +160,21 @@ class RateLimitAutoConfigurationTests {
 			assertThat(registry.get(RateLimitMetrics.REQUESTS).tag("rule", "default").functionCounters()).hasSize(4);
 			assertThat(registry.get(RateLimitMetrics.CLIENTS).gauge().value()).isZero();
 		});
+	}
+
+	@Test
+	void keepsTheLocalBackendWithoutTheRedisLibraries() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(LettuceBasedProxyManager.class, RedisClient.class))
+			.run((context) -> assertThat(context.getBean(RateLimitFilter.class).backend())
+				.isInstanceOf(LocalRateLimitBackend.class));
+	}
+
+	@Test
+	void failsOnTheRedisBackendWithoutTheRedisLibraries() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(LettuceBasedProxyManager.class))
+			.withPropertyValues("traffic-guard.rate-limit.backend=redis")
+			.run(failsWith("traffic-guard.rate-limit.backend=redis: must be local unless "
+					+ "com.bucket4j:bucket4j_jdk17-lettuce and org.springframework.boot:spring-boot-starter-data-redis"));
 	}
 
 	@Test
