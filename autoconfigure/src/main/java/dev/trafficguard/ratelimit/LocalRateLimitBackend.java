@@ -83,6 +83,10 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 			this.cache = Caffeine.newBuilder()
 				.maximumSize(maxClients)
 				.expireAfterAccess(rule.timeToRefill())
+				// Maintenance (reordering for expiry, eviction) runs in small batches on the
+				// request thread that finds the buffers full: waking a pool thread for it costs
+				// more than the work itself, and a request never waits for it (tryLock).
+				.executor(Runnable::run)
 				.build();
 			this.newBucket = (key) -> Bucket.builder().addLimit(rule.configuration().getBandwidths()[0]).build();
 		}

@@ -95,13 +95,15 @@ public class RateLimitBenchmark {
 	}
 
 	/**
-	 * Per-thread requests, one per client, reused across invocations as a server reuses
-	 * its request objects.
+	 * A per-thread request, reused across invocations as a server reuses its request
+	 * objects, from a new one of {@value #CLIENTS} client addresses each time.
 	 */
 	@State(Scope.Thread)
 	public static class Requests {
 
-		MockHttpServletRequest[] requests;
+		String[] addresses;
+
+		MockHttpServletRequest request;
 
 		MockHttpServletResponse response;
 
@@ -109,19 +111,19 @@ public class RateLimitBenchmark {
 
 		@Setup(Level.Trial)
 		public void setUp() {
-			this.requests = new MockHttpServletRequest[CLIENTS];
+			this.addresses = new String[CLIENTS];
 			for (int i = 0; i < CLIENTS; i++) {
-				MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/work");
-				request.setServletPath("/api/work");
-				request.setRemoteAddr("10.0." + (i >> 8) + "." + (i & 0xff));
-				this.requests[i] = request;
+				this.addresses[i] = "10.0." + (i >> 8) + "." + (i & 0xff);
 			}
+			this.request = new MockHttpServletRequest("GET", "/api/work");
+			this.request.setServletPath("/api/work");
 			this.response = new MockHttpServletResponse();
 		}
 
 		MockHttpServletRequest next() {
 			this.next = (this.next + 1) & (CLIENTS - 1);
-			return this.requests[this.next];
+			this.request.setRemoteAddr(this.addresses[this.next]);
+			return this.request;
 		}
 
 	}
