@@ -15,8 +15,8 @@ import io.github.bucket4j.ConsumptionProbe;
  * Keeps the buckets in this instance's memory: one Caffeine cache per rule, each bounded to
  * {@code max-clients} clients, the least recently seen evicted first. A client's bucket is
  * forgotten once it has been idle long enough to have refilled completely, since a new
- * bucket is then the same. Caffeine's reads take no lock shared by all clients, and
- * bucket4j's lock-free bucket takes none at all.
+ * bucket is then the same. Caffeine's reads take no lock shared by all clients (its
+ * housekeeping lock is only tried), and bucket4j's lock-free bucket takes none at all.
  */
 final class LocalRateLimitBackend implements RateLimitBackend {
 

@@ -62,9 +62,9 @@ public class RateLimitProperties implements InitializingBean {
 	private List<String> trustedProxies = new ArrayList<>();
 
 	/**
-	 * Most clients tracked by the local backend. Beyond it, the least recently seen
-	 * clients' buckets are evicted, so a flood of distinct addresses cannot exhaust the
-	 * heap.
+	 * Most clients tracked by the local backend, per rule (about 390 bytes each). Beyond
+	 * it, the least recently seen clients' buckets are evicted, so a flood of distinct
+	 * addresses cannot exhaust the heap.
 	 */
 	private long maxClients = 1_000_000;
 
