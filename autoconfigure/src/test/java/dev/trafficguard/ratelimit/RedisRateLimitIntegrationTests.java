@@ -108,6 +108,27 @@ class RedisRateLimitIntegrationTests {
 	}
 
 	@Test
+	void failsOpenWhenRedisIsTooSlowToAnswer() throws Exception {
+		int port = freePort();
+		startRedis(port);
+		String base = start(port, "open", "traffic-guard.rate-limit.redis-timeout=300ms");
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(base).statusCode() == 429);
+		// Redis stays connected but answers nothing for 5 seconds.
+		Thread sleeper = new Thread(() -> send(port, "DEBUG SLEEP 5\r\n"));
+		sleeper.start();
+		try {
+			await().atMost(Duration.ofSeconds(4)).until(() -> get(base).statusCode() == 200);
+			HttpResponse<String> failOpen = get(base
+					+ "/actuator/metrics/traffic.guard.ratelimit.requests?tag=rule:default&tag=outcome:fail-open");
+			assertThat(failOpen.body()).doesNotContain("\"value\":0.0");
+		}
+		finally {
+			sleeper.join(30_000);
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> get(base).statusCode() == 429);
+	}
+
+	@Test
 	void failsClosedWith503WhileRedisIsDown() throws Exception {
 		int port = freePort();
 		startRedis(port);
@@ -140,7 +161,7 @@ class RedisRateLimitIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> get(base).statusCode() == 429);
 	}
 
-	private String start(int redisPort, String failureMode) {
+	private String start(int redisPort, String failureMode, String... extraProperties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"management.endpoints.web.exposure.include=health,metrics",
@@ -153,6 +174,7 @@ class RedisRateLimitIntegrationTests {
 					"traffic-guard.rate-limit.rules.default.capacity=2",
 					"traffic-guard.rate-limit.rules.default.refill-tokens=2",
 					"traffic-guard.rate-limit.rules.default.refill-period=1h")
+			.properties(extraProperties)
 			.run();
 		this.contexts.add(context);
 		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
@@ -160,7 +182,7 @@ class RedisRateLimitIntegrationTests {
 
 	private void startRedis(int port) throws IOException {
 		this.redis = new ProcessBuilder(REDIS_SERVER, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no", "--daemonize", "no")
+				"--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
@@ -181,6 +203,19 @@ class RedisRateLimitIntegrationTests {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void send(int port, String command) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write(command.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			socket.getInputStream().read();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
