@@ -1,0 +1,258 @@
+package dev.trafficguard.ratelimit;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.trafficguard.actuate.TrafficGuardContributor;
+import dev.trafficguard.actuate.TrafficGuardEndpointAutoConfiguration;
+import dev.trafficguard.properties.InvalidPropertyFailureAnalyzer;
+import dev.trafficguard.properties.Setting;
+import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
+import dev.trafficguard.test.TrafficGuardDefaultsInitializer;
+import dev.trafficguard.web.ClientAddressResolver;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RateLimitAutoConfiguration}.
+ */
+class RateLimitAutoConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TrafficGuardAutoConfiguration.class,
+				TrafficGuardEndpointAutoConfiguration.class, RateLimitAutoConfiguration.class))
+		.withInitializer(new TrafficGuardDefaultsInitializer());
+
+	@Test
+	void registersTheFilterWithTheDefaultRuleOutOfTheBox() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(RateLimitFilter.class)
+				.hasSingleBean(ClientAddressResolver.class)
+				.hasBean("trafficGuardRateLimitFilterRegistration");
+			FilterRegistrationBean<?> registration = context.getBean("trafficGuardRateLimitFilterRegistration",
+					FilterRegistrationBean.class);
+			assertThat(registration.getOrder()).isEqualTo(RateLimitFilter.ORDER);
+			RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
+			assertThat(rules).hasSize(1);
+			RateLimitRule rule = rules[0];
+			assertThat(rule.name()).isEqualTo("default");
+			assertThat(rule.capacity()).isEqualTo(200);
+			assertThat(rule.refillTokens()).isEqualTo(100);
+			assertThat(rule.keyDescription()).isEqualTo("ip");
+			assertThat(rule.policyHeader()).isEqualTo("\"default\";q=200;w=2");
+			assertThat(context.getBean(RateLimitFilter.class).backend()).isInstanceOf(LocalRateLimitBackend.class);
+			assertThat(context.getBean(RateLimitRules.class).excludedPaths()).containsExactly("/actuator",
+					"/actuator/**");
+		});
+	}
+
+	@Test
+	void isRemovedWhenDisabled() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitFilter.class)
+				.doesNotHaveBean("trafficGuardRateLimitFilterRegistration"));
+	}
+
+	@Test
+	void isRemovedWhenTrafficGuardIsDisabled() {
+		this.contextRunner.withPropertyValues("traffic-guard.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitFilter.class));
+	}
+
+	@Test
+	void backsOffFromTheUsersFilter() {
+		this.contextRunner.withUserConfiguration(UserFilterConfiguration.class)
+			.run((context) -> assertThat(context).getBean(RateLimitFilter.class)
+				.isSameAs(context.getBean("userFilter")));
+	}
+
+	@Test
+	void backsOffFromTheUsersClientAddressResolver() {
+		this.contextRunner.withUserConfiguration(UserAddressResolverConfiguration.class)
+			.run((context) -> assertThat(context).getBean(ClientAddressResolver.class)
+				.isSameAs(context.getBean("userAddressResolver")));
+	}
+
+	@Test
+	void usesTheAddressTheServerResolvedWhenBootHandlesForwardedHeaders() {
+		this.contextRunner
+			.withPropertyValues("server.forward-headers-strategy=native", "traffic-guard.rate-limit.trusted-proxies=10.0.0.0/8")
+			.run((context) -> assertThat(context.getBean(ClientAddressResolver.class).isResolvedByServer()).isTrue());
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.trusted-proxies=10.0.0.0/8")
+			.run((context) -> assertThat(context.getBean(ClientAddressResolver.class).isResolvedByServer()).isFalse());
+	}
+
+	@Test
+	void keysDefaultRulesWithTheUsersClientKeyResolver() {
+		this.contextRunner.withUserConfiguration(UserKeyResolverConfiguration.class)
+			.withPropertyValues("traffic-guard.rate-limit.rules.by-ip.paths=/ip/**",
+					"traffic-guard.rate-limit.rules.by-ip.key=ip")
+			.run((context) -> {
+				RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
+				assertThat(rules).extracting(RateLimitRule::name).containsExactly("by-ip", "default");
+				assertThat(rules[0].keyDescription()).isEqualTo("ip");
+				assertThat(rules[1].keyDescription()).isEqualTo("resolver");
+			});
+	}
+
+	@Test
+	void bindsOneValueOfTheDefaultRule() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.capacity=5").run((context) -> {
+			RateLimitRule rule = context.getBean(RateLimitFilter.class).rules()[0];
+			assertThat(rule.capacity()).isEqualTo(5);
+			assertThat(rule.refillTokens()).isEqualTo(100);
+			assertThat(rule.paths()).containsExactly("/**");
+		});
+	}
+
+	@Test
+	void bindsRulesInOrder() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.rate-limit.rules.login.paths=/login", "traffic-guard.rate-limit.rules.login.methods=post",
+					"traffic-guard.rate-limit.rules.login.capacity=5", "traffic-guard.rate-limit.rules.login.refill-tokens=1",
+					"traffic-guard.rate-limit.rules.login.refill-period=1m", "traffic-guard.rate-limit.rules.login.order=2",
+					"traffic-guard.rate-limit.rules.api.paths=/api/**", "traffic-guard.rate-limit.rules.api.key=header:X-Api-Key",
+					"traffic-guard.rate-limit.rules.api.order=1", "traffic-guard.rate-limit.rules.default.enabled=false")
+			.run((context) -> {
+				RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
+				assertThat(rules).extracting(RateLimitRule::name).containsExactly("api", "login");
+				assertThat(rules[0].keyDescription()).isEqualTo("header:X-Api-Key");
+				assertThat(rules[1].methods()).containsExactly("POST");
+				assertThat(rules[1].policyHeader()).isEqualTo("\"login\";q=5;w=300");
+			});
+	}
+
+	@Test
+	void showsItsSectionInTheEndpoint() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.capacity=5").run((context) -> {
+			TrafficGuardContributor contributor = context.getBean("trafficGuardRateLimitContributor",
+					TrafficGuardContributor.class);
+			assertThat(contributor.name()).isEqualTo("rate-limit");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> section = (Map<String, Object>) contributor.describe();
+			assertThat(section).containsEntry("trackedClients", 0L);
+			@SuppressWarnings("unchecked")
+			List<Map<String, Object>> rules = (List<Map<String, Object>>) section.get("rules");
+			assertThat(rules.get(0)).containsEntry("capacity", new Setting(5L, "user"))
+				.containsEntry("refillTokens", new Setting(100L, "default"));
+		});
+	}
+
+	@Test
+	void bindsMetersPerRuleAndOutcome() {
+		this.contextRunner.run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(RateLimitMetrics.class).bindTo(registry);
+			assertThat(registry.get(RateLimitMetrics.REQUESTS).tag("rule", "default").functionCounters()).hasSize(4);
+			assertThat(registry.get(RateLimitMetrics.CLIENTS).gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void keepsTheLocalBackendWithoutTheRedisLibraries() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(LettuceBasedProxyManager.class, RedisClient.class))
+			.run((context) -> assertThat(context.getBean(RateLimitFilter.class).backend())
+				.isInstanceOf(LocalRateLimitBackend.class));
+	}
+
+	@Test
+	void failsOnTheRedisBackendWithoutTheRedisLibraries() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(LettuceBasedProxyManager.class))
+			.withPropertyValues("traffic-guard.rate-limit.backend=redis")
+			.run(failsWith("traffic-guard.rate-limit.backend=redis: must be local unless "
+					+ "com.bucket4j:bucket4j_jdk17-lettuce and org.springframework.boot:spring-boot-starter-data-redis"));
+	}
+
+	@Test
+	void failsOnAZeroCapacity() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.capacity=0")
+			.run(failsWith("traffic-guard.rate-limit.rules.default.capacity=0: must be between 1 and 1000000000"));
+	}
+
+	@Test
+	void failsOnARefillFasterThanATokenPerNanosecond() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.rate-limit.rules.default.refill-tokens=2000000",
+					"traffic-guard.rate-limit.rules.default.refill-period=1ms")
+			.run(failsWith("traffic-guard.rate-limit.rules.default.refill-tokens=2000000: must be at most one token"));
+	}
+
+	@Test
+	void failsOnAnUnknownKeyKind() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.api.key=cookie:session")
+			.run(failsWith("traffic-guard.rate-limit.rules.api.key=cookie:session: must be one of ip, header:<Name>, principal"));
+	}
+
+	@Test
+	void failsOnABadCidr() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.trusted-proxies=10.0.0.0/8,10.0.0.300/32")
+			.run(failsWith("traffic-guard.rate-limit.trusted-proxies[1]=10.0.0.300/32: must be a CIDR block"));
+	}
+
+	@Test
+	void failsOnABadPathPattern() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.paths=api/**")
+			.run(failsWith("traffic-guard.rate-limit.rules.default.paths[0]=api/**: must be a Spring path pattern"));
+	}
+
+	@Test
+	void failsOnAnUnknownMethod() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.methods=GETT")
+			.run(failsWith("traffic-guard.rate-limit.rules.default.methods[0]=GETT: must be an HTTP method"));
+	}
+
+	private static ContextConsumer<AssertableWebApplicationContext> failsWith(String message) {
+		return (context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains(message);
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterConfiguration {
+
+		@Bean
+		RateLimitFilter userFilter() {
+			return new RateLimitFilter(List.of(), RequestPathMatcher.of(List.of()),
+					new LocalRateLimitBackend(List.of(), 1), RateLimitProperties.FailureMode.OPEN, true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserAddressResolverConfiguration {
+
+		@Bean
+		ClientAddressResolver userAddressResolver() {
+			return ClientAddressResolver.trusting(List.of("10.0.0.0/8"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserKeyResolverConfiguration {
+
+		@Bean
+		ClientKeyResolver tenantKey() {
+			return (request) -> request.getHeader("X-Tenant");
+		}
+
+	}
+
+}
