@@ -9,6 +9,7 @@ import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.HttpException;
 
 /**
@@ -18,6 +19,12 @@ import org.apache.hc.core5.http.HttpException;
  * timeouts and responses with a failure status are recorded as failures (the response is
  * still returned to the caller); other responses as successes, with their duration for the
  * slow-call rate.
+ * <p>
+ * A call that found no free pooled connection within the lease timeout
+ * ({@link ConnectionRequestTimeoutException}) is neither: the host was never reached, and the
+ * pool may be full because of calls to other hosts (the pool's total limit is shared), so it
+ * is this service's saturation, not the host's failure. Its permission is released, so it
+ * counts nowhere, and a half-open breaker gets its trial call back.
  * <p>
  * It sits before the protocol element of the execution chain, so each redirect hop counts
  * for its own host and each retry as a call.
@@ -47,6 +54,10 @@ final class HostCircuitBreakerInterceptor implements ExecChainHandler {
 		ClassicHttpResponse response;
 		try {
 			response = chain.proceed(request, scope);
+		}
+		catch (ConnectionRequestTimeoutException ex) {
+			breaker.releasePermission();
+			throw ex;
 		}
 		catch (IOException | HttpException | RuntimeException ex) {
 			breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, ex);

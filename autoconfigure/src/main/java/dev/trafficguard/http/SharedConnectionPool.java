@@ -3,6 +3,7 @@ package dev.trafficguard.http;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.trafficguard.lifecycle.ShutdownPhases;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
@@ -20,7 +21,11 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * The one Apache HttpClient 5 connection pool that every HTTP client Spring Boot builds
@@ -28,8 +33,14 @@ import org.springframework.context.SmartLifecycle;
  * idle timeout. The pool closes in the {@link ShutdownPhases#HTTP_CLIENTS} phase, after the
  * executors have drained, and reports to the {@link ShutdownTimeline} how many connections
  * were still leased when it closed.
+ * <p>
+ * Only a context that closes closes the pool: a context that is only stopped keeps it, and
+ * its evictor, so that it can be started again (a closed connection manager and a finished
+ * evictor thread cannot). Spring's later call of {@link #close()} as the bean's destroy
+ * method finds the pool closed and does nothing.
  */
-public final class SharedConnectionPool implements SmartLifecycle, AutoCloseable {
+public final class SharedConnectionPool
+		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware, AutoCloseable {
 
 	static final String PHASE_NAME = "http-client pool";
 
@@ -41,7 +52,15 @@ public final class SharedConnectionPool implements SmartLifecycle, AutoCloseable
 
 	private final @Nullable ShutdownTimeline timeline;
 
+	private final AtomicBoolean evictorStarted = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile @Nullable ApplicationContext applicationContext;
+
 	private volatile boolean running;
+
+	private volatile boolean closing;
 
 	/**
 	 * Create the pool.
@@ -108,17 +127,40 @@ public final class SharedConnectionPool implements SmartLifecycle, AutoCloseable
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.closing = true;
+		}
+	}
+
+	@Override
 	public void start() {
-		this.evictor.start();
+		if (this.closed.get()) {
+			throw new IllegalStateException("The shared connection pool is closed");
+		}
+		if (this.evictorStarted.compareAndSet(false, true)) {
+			this.evictor.start();
+		}
 		this.running = true;
 	}
 
 	@Override
 	public void stop() {
-		if (!this.running) {
+		this.running = false;
+		if (this.closing) {
+			closePool();
+		}
+	}
+
+	private void closePool() {
+		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.running = false;
 		if (this.timeline != null) {
 			this.timeline.started(PHASE_NAME);
 		}
@@ -144,9 +186,8 @@ public final class SharedConnectionPool implements SmartLifecycle, AutoCloseable
 
 	@Override
 	public void close() {
+		this.closing = true;
 		stop();
-		this.evictor.shutdown();
-		this.connectionManager.close(CloseMode.GRACEFUL);
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package dev.trafficguard.breaker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,13 +30,17 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
@@ -48,17 +56,21 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class HostCircuitBreakerAutoConfigurationTests {
 
-	private final ApplicationContextRunner defaultsRunner = new ApplicationContextRunner()
+	private final ApplicationContextRunner baseRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TrafficGuardAutoConfiguration.class,
 				org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration.class,
 				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
 				CircuitBreakerAutoConfiguration.class, HttpClientAutoConfiguration.class,
-				HostCircuitBreakerAutoConfiguration.class))
+				HostCircuitBreakerAutoConfiguration.class));
+
+	private final ApplicationContextRunner defaultsRunner = this.baseRunner
 		.withInitializer(new TrafficGuardDefaultsInitializer());
 
 	// A 2-minute window instead of 10 s: on a loaded machine 10 calls must not fall out of it.
-	private final ApplicationContextRunner contextRunner = this.defaultsRunner
-		.withPropertyValues("resilience4j.circuitbreaker.configs.default.sliding-window-size=120");
+	// Set with its type: a window size alone keeps resilience4j's COUNT_BASED type.
+	private final ApplicationContextRunner contextRunner = this.defaultsRunner.withPropertyValues(
+			"resilience4j.circuitbreaker.configs.default.sliding-window-type=TIME_BASED",
+			"resilience4j.circuitbreaker.configs.default.sliding-window-size=120");
 
 	private Downstream downstream;
 
@@ -114,27 +126,55 @@ class HostCircuitBreakerAutoConfigurationTests {
 	}
 
 	@Test
-	void aLeaseTimeoutCountsAsAFailureOfTheHost() {
-		this.contextRunner
-			.withPropertyValues("traffic-guard.http-client.max-per-route=1", "traffic-guard.http-client.lease-timeout=200ms")
-			.run((context) -> {
-				RestClient client = context.getBean(RestClient.Builder.class).build();
-				this.downstream.hang();
-				ExecutorService caller = Executors.newSingleThreadExecutor();
-				try {
-					Future<?> hanging = caller.submit(() -> call(client));
-					this.downstream.awaitRequests(1);
-					assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
-						.withCauseInstanceOf(ConnectionRequestTimeoutException.class);
-					assertThat(breaker(context).getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
-					this.downstream.close();
-					assertThatExceptionOfType(ExecutionException.class)
-						.isThrownBy(() -> hanging.get(30, TimeUnit.SECONDS));
-				}
-				finally {
-					caller.shutdownNow();
-				}
-			});
+	void leaseTimeoutsWhileOtherHostsFillThePoolDoNotTripTheCalledHostsBreaker() throws Exception {
+		try (Downstream slow = new Downstream()) {
+			this.contextRunner
+				.withPropertyValues("traffic-guard.http-client.max-total=2", "traffic-guard.http-client.max-per-route=2",
+						"traffic-guard.http-client.lease-timeout=100ms")
+				.run((context) -> {
+					RestClient client = context.getBean(RestClient.Builder.class).build();
+					slow.hang();
+					ExecutorService callers = Executors.newFixedThreadPool(2);
+					try {
+						List<Future<?>> hanging = new ArrayList<>();
+						for (int i = 0; i < 2; i++) {
+							hanging.add(callers.submit(
+									() -> client.get().uri(slow.url() + "/").retrieve().toBodilessEntity()));
+						}
+						slow.awaitRequests(2);
+						// Enough lease timeouts to open the breaker, were they failures.
+						for (int i = 0; i < 10; i++) {
+							assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
+								.withCauseInstanceOf(ConnectionRequestTimeoutException.class);
+						}
+						CircuitBreaker healthy = breaker(context);
+						assertThat(healthy.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+						assertThat(healthy.getMetrics().getNumberOfBufferedCalls()).isZero();
+						// A half-open breaker keeps its trial calls (3) for calls that reach the host.
+						healthy.transitionToOpenState();
+						healthy.transitionToHalfOpenState();
+						for (int i = 0; i < 4; i++) {
+							assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
+								.withCauseInstanceOf(ConnectionRequestTimeoutException.class);
+						}
+						assertThat(healthy.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+						assertThat(this.downstream.requests()).isZero();
+						slow.close();
+						for (Future<?> call : hanging) {
+							assertThatExceptionOfType(ExecutionException.class)
+								.isThrownBy(() -> call.get(30, TimeUnit.SECONDS));
+						}
+						call(client);
+						call(client);
+						call(client);
+						assertThat(healthy.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+						assertThat(this.downstream.requests()).isEqualTo(3);
+					}
+					finally {
+						callers.shutdownNow();
+					}
+				});
+		}
 	}
 
 	@Test
@@ -235,6 +275,66 @@ class HostCircuitBreakerAutoConfigurationTests {
 				assertThat(section.settings().get(CircuitBreakerPropertyDefaults.PREFIX + "minimum-number-of-calls"))
 					.satisfies((setting) -> assertThat(setting.source()).isEqualTo("traffic-guard"));
 			});
+	}
+
+	@Test
+	void aUsersWindowSizeKeepsResilience4jsCountBasedWindow() {
+		this.defaultsRunner.withPropertyValues("resilience4j.circuitbreaker.configs.default.sliding-window-size=100")
+			.run((context) -> {
+				CircuitBreakerConfig config = context.getBean(CircuitBreakerRegistry.class).getDefaultConfig();
+				assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
+				assertThat(config.getSlidingWindowSize()).isEqualTo(100);
+				assertThat(config.getMinimumNumberOfCalls()).isEqualTo(10);
+				CircuitBreakerContributor.Section section = (CircuitBreakerContributor.Section) context
+					.getBean(CircuitBreakerContributor.class)
+					.describe();
+				assertThat(section.settings().get(CircuitBreakerPropertyDefaults.SLIDING_WINDOW_TYPE))
+					.satisfies((setting) -> assertThat(setting.source()).isEqualTo("default"));
+			});
+		// Relaxed names count: an environment variable sets the type alone.
+		this.baseRunner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment",
+						Map.of("RESILIENCE4J_CIRCUITBREAKER_CONFIGS_DEFAULT_SLIDINGWINDOWTYPE", "COUNT_BASED"))))
+			.withInitializer(new TrafficGuardDefaultsInitializer())
+			.run((context) -> {
+				CircuitBreakerConfig config = context.getBean(CircuitBreakerRegistry.class).getDefaultConfig();
+				assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
+				assertThat(config.getSlidingWindowSize()).isEqualTo(CircuitBreakerConfig.DEFAULT_SLIDING_WINDOW_SIZE);
+			});
+	}
+
+	@Test
+	void anInstanceWithItsOwnBaseConfigDoesNotInheritTheTunedDefaults() {
+		this.defaultsRunner
+			.withPropertyValues("resilience4j.circuitbreaker.configs.plain.failure-rate-threshold=40",
+					"resilience4j.circuitbreaker.instances.payments.base-config=plain")
+			.run((context) -> {
+				CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+				CircuitBreakerConfig config = registry.circuitBreaker("payments").getCircuitBreakerConfig();
+				assertThat(config.getFailureRateThreshold()).isEqualTo(40);
+				assertThat(config.getSlidingWindowType()).isEqualTo(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED);
+				assertThat(config.getMinimumNumberOfCalls()).isEqualTo(CircuitBreakerConfig.DEFAULT_MINIMUM_NUMBER_OF_CALLS);
+				assertThat(config.isWritableStackTraceEnabled()).isTrue();
+				assertThat(registry.getDefaultConfig().getMinimumNumberOfCalls()).isEqualTo(10);
+			});
+	}
+
+	@Test
+	void defaultsAreContributedOnlyWhenTheHostBreakersCanBeActive() {
+		assertThat(contributed(getClass().getClassLoader())).containsEntry(CircuitBreakerPropertyDefaults.SLIDING_WINDOW_TYPE,
+				"TIME_BASED")
+			.containsEntry(CircuitBreakerPropertyDefaults.PREFIX + "minimum-number-of-calls", 10);
+		assertThat(contributed(new FilteredClassLoader(ExecChainHandler.class))).isEmpty();
+		assertThat(contributed(new FilteredClassLoader(CircuitBreakerAutoConfiguration.class))).isEmpty();
+		assertThat(contributed(new FilteredClassLoader(HttpComponentsClientHttpRequestFactoryBuilder.class))).isEmpty();
+	}
+
+	private static Map<String, Object> contributed(ClassLoader classLoader) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		new CircuitBreakerPropertyDefaults(classLoader).contribute(new StandardEnvironment(), defaults);
+		return defaults;
 	}
 
 	@Test

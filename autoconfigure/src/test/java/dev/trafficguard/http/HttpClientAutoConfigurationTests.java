@@ -284,6 +284,29 @@ class HttpClientAutoConfigurationTests {
 			.containsEntry("available-closed", 1);
 	}
 
+	@Test
+	void aStoppedContextStartsAgainWithItsPoolAndOnlyClosingClosesIt() {
+		ShutdownTimeline[] timeline = new ShutdownTimeline[1];
+		SharedConnectionPool[] pool = new SharedConnectionPool[1];
+		this.contextRunner.run((context) -> {
+			timeline[0] = context.getBean(ShutdownTimeline.class);
+			pool[0] = context.getBean(SharedConnectionPool.class);
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			call(client);
+			context.stop();
+			assertThat(pool[0].isRunning()).isFalse();
+			assertThat(pool[0].getConnectionManager().isClosed()).isFalse();
+			context.start();
+			assertThat(pool[0].isRunning()).isTrue();
+			assertThat(call(client)).contains("200");
+			assertThat(this.downstream.connections()).isEqualTo(1);
+			assertThat(timeline[0].entries()).isEmpty();
+		});
+		assertThat(pool[0].getConnectionManager().isClosed()).isTrue();
+		assertThat(timeline[0].entries()).extracting(ShutdownTimeline.Entry::phase, ShutdownTimeline.Entry::event)
+			.containsExactly(tuple("http-client pool", "started"), tuple("http-client pool", "ended"));
+	}
+
 	private String call(RestClient client) {
 		return client.get().uri(this.downstream.url() + "/").retrieve().body(String.class);
 	}

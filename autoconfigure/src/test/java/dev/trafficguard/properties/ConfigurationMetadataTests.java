@@ -38,6 +38,18 @@ class ConfigurationMetadataTests {
 		assertThat(undocumented).isEmpty();
 	}
 
+	@Test
+	void defaultsTheProcessorCannotReadAreDeclared() throws IOException {
+		JsonNode failureStatuses = trafficGuardProperties().stream()
+			.filter((property) -> property.get("name").asString().equals("traffic-guard.circuit-breaker.failure-statuses"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(failureStatuses.get("defaultValue")).isNotNull();
+		assertThat(failureStatuses.get("defaultValue").isArray()).isTrue();
+		assertThat(failureStatuses.get("defaultValue").get(0).asString()).isEqualTo("5xx");
+		assertThat(failureStatuses.get("description").asString()).isNotBlank();
+	}
+
 	private List<JsonNode> trafficGuardProperties() throws IOException {
 		Path file = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
 		assertThat(file).as("generated configuration metadata").exists();

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "traffic-guard.rate-limit.enabled=false", "management.endpoints.web.exposure.include=*",
 				// A 2-minute window instead of 10 s: on a loaded machine 10 calls must not fall out of it.
+				// Set with its type: a window size alone keeps resilience4j's COUNT_BASED type.
+				"resilience4j.circuitbreaker.configs.default.sliding-window-type=TIME_BASED",
 				"resilience4j.circuitbreaker.configs.default.sliding-window-size=120" })
 class DownstreamCircuitBreakerTests {
 
