@@ -14,6 +14,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 
@@ -52,7 +53,7 @@ final class PoolCloseRecorder implements DestructionAwareBeanPostProcessor, Bean
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 		DefaultSingletonBeanRegistry registry = this.registry;
 		if (bean instanceof HikariDataSource pool && registry != null && !this.closings.containsKey(beanName)
-				&& ((BeanFactory) registry).isSingleton(beanName)) {
+				&& isSingletonBean(beanName)) {
 			Closing closing = new Closing(beanName, pool);
 			this.closings.put(beanName, closing);
 			String recorderName = beanName + SUFFIX;
@@ -61,6 +62,12 @@ final class PoolCloseRecorder implements DestructionAwareBeanPostProcessor, Bean
 			registry.registerDependentBean(recorderName, beanName);
 		}
 		return bean;
+	}
+
+	private boolean isSingletonBean(String beanName) {
+		// Not an inner bean or an object merely initialized by the factory
+		return this.registry instanceof ConfigurableListableBeanFactory beanFactory
+				&& beanFactory.containsBeanDefinition(beanName) && beanFactory.isSingleton(beanName);
 	}
 
 	@Override
