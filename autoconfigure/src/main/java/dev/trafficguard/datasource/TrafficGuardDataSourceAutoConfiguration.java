@@ -1,5 +1,7 @@
 package dev.trafficguard.datasource;
 
+import java.time.Duration;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,8 +29,8 @@ import org.springframework.core.env.Environment;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for tuned HikariCP pools: Traffic
  * Guard's tuning for every pool bean, the startup check against the database's connection
- * limit, 503 for a request that gets no connection in time, the pools closed last on
- * shutdown, and the {@code datasource} section of the {@code trafficguard} endpoint.
+ * limit, 503 for a request that gets no connection in time, the pools drained last on
+ * shutdown and closed when Spring destroys their beans, and the {@code datasource} section of the {@code trafficguard} endpoint.
  * Spring Boot's own pool gets its defaults through {@link DataSourcePropertyDefaults}.
  */
 @AutoConfiguration(after = TrafficGuardAutoConfiguration.class,
@@ -37,6 +40,10 @@ import org.springframework.core.env.Environment;
 		matchIfMissing = true)
 @EnableConfigurationProperties(TrafficGuardDataSourceProperties.class)
 public final class TrafficGuardDataSourceAutoConfiguration {
+
+	private static final String SHUTDOWN_TIMEOUT = "traffic-guard.shutdown.timeout";
+
+	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -54,8 +61,19 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DataSourceShutdown trafficGuardDataSourceShutdown(ApplicationContext applicationContext,
-			ListableBeanFactory beanFactory, ShutdownTimeline timeline) {
-		return new DataSourceShutdown(applicationContext, new HikariPools(beanFactory), timeline);
+			ListableBeanFactory beanFactory, ShutdownTimeline timeline, Environment environment) {
+		// The shutdown feature's timeout bounds the drain too, without depending on that feature
+		Duration timeout = Binder.get(environment)
+			.bind(SHUTDOWN_TIMEOUT, Duration.class)
+			.map((value) -> value.isNegative() ? Duration.ZERO : value)
+			.orElse(DEFAULT_DRAIN_TIMEOUT);
+		return new DataSourceShutdown(applicationContext, new HikariPools(beanFactory), timeline, timeout);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static PoolCloseRecorder trafficGuardPoolCloseRecorder(ObjectProvider<ShutdownTimeline> timeline) {
+		return new PoolCloseRecorder(timeline);
 	}
 
 	@Bean

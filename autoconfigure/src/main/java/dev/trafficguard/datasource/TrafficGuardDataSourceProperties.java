@@ -22,7 +22,7 @@ public class TrafficGuardDataSourceProperties implements InitializingBean {
 
 	/**
 	 * Whether HikariCP pools are tuned, checked against the database's connection limit,
-	 * answered with 503 when saturated and closed last on shutdown. When false, Spring
+	 * answered with 503 when saturated and drained last on shutdown. When false, Spring
 	 * Boot's and HikariCP's own defaults apply.
 	 */
 	private boolean enabled = true;

@@ -16,8 +16,9 @@ import org.springframework.context.SmartLifecycle;
  * <li>the web server stops ({@code Integer.MAX_VALUE - 2048});</li>
  * <li>{@link #EXECUTORS}: executors run everything they accepted;</li>
  * <li>{@link #HTTP_CLIENTS}: the shared HTTP client pool closes;</li>
- * <li>{@link #DATASOURCES}: the database pools close, after everything that could use
- * them.</li>
+ * <li>{@link #DATASOURCES}: the database pools drain: borrowed connections come back, idle
+ * ones close. The pools themselves close when Spring destroys their beans, after every bean
+ * that uses them.</li>
  * </ol>
  */
 public final class ShutdownPhases {
@@ -44,7 +45,7 @@ public final class ShutdownPhases {
 	public static final int HTTP_CLIENTS = EXECUTORS - 1024;
 
 	/**
-	 * Database pools close, last.
+	 * Database pools drain, last; they close when Spring destroys their beans.
 	 */
 	public static final int DATASOURCES = HTTP_CLIENTS - 1024;
 

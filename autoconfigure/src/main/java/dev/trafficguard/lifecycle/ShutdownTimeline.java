@@ -44,6 +44,17 @@ public final class ShutdownTimeline {
 	}
 
 	/**
+	 * Record something that happened to a phase other than its start and end, such as a
+	 * pool that closed when its bean was destroyed.
+	 * @param phase the phase
+	 * @param event what happened, such as {@code closed}
+	 * @param counts what it drained or cut off
+	 */
+	public void record(String phase, String event, Map<String, Object> counts) {
+		add(new Entry(phase, event, Instant.now(), Collections.unmodifiableMap(new LinkedHashMap<>(counts))));
+	}
+
+	/**
 	 * The entries recorded so far, oldest first.
 	 * @return the entries
 	 */
@@ -75,7 +86,7 @@ public final class ShutdownTimeline {
 	 * One entry of the timeline.
 	 *
 	 * @param phase the phase
-	 * @param event {@code started} or {@code ended}
+	 * @param event {@code started}, {@code ended} or another event, such as {@code closed}
 	 * @param at when
 	 * @param counts what the phase drained or cut off
 	 */

@@ -18,7 +18,8 @@ import org.springframework.web.servlet.ModelAndView;
  * {@link Problem} a {@link ProblemMapper} maps it, or one of its causes, to: a full executor,
  * an open circuit breaker or a saturated pool become a 5xx {@code application/problem+json}
  * with {@code Retry-After}, never a 500 with a stack trace. Exceptions no mapper knows are
- * left to the next resolver.
+ * left to the next resolver, and so is every exception once the response is committed: the
+ * mappers are not asked then, so nothing counts a problem that was never answered.
  * <p>
  * It runs after Spring MVC's own resolvers, so the application's {@code @ExceptionHandler}
  * methods win.
@@ -54,8 +55,12 @@ public final class ProblemExceptionResolver implements HandlerExceptionResolver,
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception exception) {
+		if (response.isCommitted()) {
+			// Too late to answer with a problem: mapping would count a rejection nobody sees
+			return null;
+		}
 		Problem problem = map(exception);
-		if (problem == null || response.isCommitted()) {
+		if (problem == null) {
 			return null;
 		}
 		try {

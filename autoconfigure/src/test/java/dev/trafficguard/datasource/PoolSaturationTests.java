@@ -1,5 +1,6 @@
 package dev.trafficguard.datasource;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A pool of one connection on the real PostgreSQL, held by one request: the next request
  * gets 503 {@code application/problem+json} with {@code Retry-After} once Traffic Guard's
  * {@code connection-timeout} has passed, however Spring wraps Hikari's exception, and the
- * rejection is counted.
+ * rejection is counted, unless the response was already committed.
  */
 @SpringBootTest(classes = PoolSaturationTests.SaturationApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test",
@@ -83,6 +85,11 @@ class PoolSaturationTests {
 		HttpResponse<String> rejectedInTransaction = this.client.send(get("/transaction"), BodyHandlers.ofString());
 		assertThat(rejectedInTransaction.statusCode()).isEqualTo(503);
 		assertThat(rejectedInTransaction.headers().firstValue("Retry-After")).hasValue("1");
+
+		// A request whose answer is already on its way cannot be answered 503: not counted
+		HttpResponse<String> streamed = this.client.send(get("/streamed"), BodyHandlers.ofString());
+		assertThat(streamed.statusCode()).isEqualTo(200);
+		assertThat(streamed.body()).isEqualTo("partial");
 
 		assertThat(rejected()).isEqualTo(rejectedBefore + 2);
 		JsonNode section = JsonMapper.shared()
@@ -149,6 +156,14 @@ class PoolSaturationTests {
 		@GetMapping("/query")
 		Integer query() {
 			return this.jdbcTemplate.queryForObject("SELECT 1", Integer.class);
+		}
+
+		@GetMapping("/streamed")
+		void streamed(HttpServletResponse response) throws IOException {
+			response.setContentLength(7);
+			response.getWriter().write("partial");
+			response.flushBuffer();
+			this.jdbcTemplate.queryForObject("SELECT 1", Integer.class);
 		}
 
 		@GetMapping("/transaction")

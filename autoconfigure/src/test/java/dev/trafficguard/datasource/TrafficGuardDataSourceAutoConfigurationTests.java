@@ -296,8 +296,8 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 	}
 
 	@Test
-	void closesPoolsOnContextCloseAndReportsToTheTimeline(CapturedOutput output) {
-		this.contextRunner.run((context) -> {
+	void drainsThePoolThenSpringClosesItAndBothAreOnTheTimeline(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("traffic-guard.shutdown.timeout=100ms").run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
 			Connection leftOpen = pool.getConnection();
 			assertThat(leftOpen.isValid(1)).isTrue();
@@ -306,10 +306,25 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 			assertThat(pool.isClosed()).isTrue();
 			assertThat(timeline.entries()).extracting(Entry::phase, Entry::event)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("datasource dataSource", "started"),
-						org.assertj.core.groups.Tuple.tuple("datasource dataSource", "ended"));
-			assertThat(timeline.entries().get(1).counts()).containsEntry("active-at-close", 1);
+						org.assertj.core.groups.Tuple.tuple("datasource dataSource", "ended"),
+						org.assertj.core.groups.Tuple.tuple("datasource dataSource", "closed"));
+			// Never returned: still in use when the drain gave up, aborted when the pool closed
+			assertThat(timeline.entries().get(1).counts()).containsEntry("active-at-start", 1)
+				.containsEntry("active-after-drain", 1);
+			assertThat(timeline.entries().get(2).counts()).containsEntry("active-at-close", 1);
 		});
-		assertThat(output).doesNotContain("destroy method").doesNotContain("Exception");
+		assertThat(output).contains("datasource dataSource closed {active-at-close=1}")
+			.doesNotContain("destroy method")
+			.doesNotContain("Exception");
+	}
+
+	@Test
+	void drainTimeoutFollowsTheShutdownTimeout() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DataSourceShutdown.class).getTimeout())
+			.isEqualTo(Duration.ofSeconds(30)));
+		this.contextRunner.withPropertyValues("traffic-guard.shutdown.timeout=7s")
+			.run((context) -> assertThat(context.getBean(DataSourceShutdown.class).getTimeout())
+				.isEqualTo(Duration.ofSeconds(7)));
 	}
 
 	@Test

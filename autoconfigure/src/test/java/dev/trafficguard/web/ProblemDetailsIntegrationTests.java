@@ -5,6 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +94,17 @@ class ProblemDetailsIntegrationTests {
 	}
 
 	@Test
+	void exceptionAfterTheResponseIsCommittedIsNotMapped() throws Exception {
+		int before = TestApplication.committedMapped.get();
+		HttpResponse<String> response = get("/committed");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("partial");
+		assertThat(TestApplication.committedMapped.get()).isEqualTo(before);
+		assertThat(this.resolver.map(new CommittedException())).isNotNull();
+		assertThat(TestApplication.committedMapped.get()).isEqualTo(before + 1);
+	}
+
+	@Test
 	void resolverMapsOnlyKnownExceptions() {
 		assertThat(this.resolver.map(new IllegalStateException("x"))).isNull();
 		assertThat(this.resolver.map(new SaturatedException())).isNotNull();
@@ -113,9 +127,26 @@ class ProblemDetailsIntegrationTests {
 
 	}
 
+	static class CommittedException extends RuntimeException {
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		static final AtomicInteger committedMapped = new AtomicInteger();
+
+		@Bean
+		ProblemMapper committedMapper() {
+			return (exception) -> {
+				if (exception instanceof CommittedException) {
+					committedMapped.incrementAndGet();
+					return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "counted");
+				}
+				return null;
+			};
+		}
 
 		@Bean
 		ProblemMapper saturatedMapper() {
@@ -152,6 +183,15 @@ class ProblemDetailsIntegrationTests {
 		@GetMapping("/handled")
 		String handled() {
 			throw new TeapotException();
+		}
+
+		@GetMapping("/committed")
+		void committed(HttpServletResponse response) throws Exception {
+			// The whole body goes out before the exception, so the client reads a complete answer
+			response.setContentLength(7);
+			response.getWriter().write("partial");
+			response.flushBuffer();
+			throw new CommittedException();
 		}
 
 		@GetMapping("/unknown")
