@@ -35,18 +35,31 @@ import org.springframework.util.Assert;
  * <p>
  * {@link #submit(Callable, Duration)} runs a task under a deadline: a task whose deadline
  * passes while it is queued never starts, one still running at its deadline is interrupted.
- * {@link FanOut} runs many tasks with a bound on parallelism under one deadline.
+ * {@link FanOut} runs many tasks with a bound on parallelism under one deadline. A queued
+ * task whose deadline passes, or that is cancelled, is not taken out of the queue (a linear
+ * scan under the queue's locks): it keeps its place, and counts toward the queue capacity
+ * and the {@linkplain State#queued() queued} tasks, until a worker reaches it and drops it
+ * without running it.
+ * <p>
+ * A task submitted from one of this executor's own threads (a worker, or its deadline timer)
+ * never waits for room: when the queue is full it is refused at once, whatever the submit
+ * timeout, as the thread waiting would be one the queue waits for.
  * <p>
  * On shutdown it takes nothing new and runs everything it accepted, waiting up to
  * {@link ExecutorSettings#awaitTermination()}; then it interrupts what is left and reports
  * how many tasks were unfinished.
  */
-public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
+public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(BoundedExecutor.class);
 
 	private static final LongConsumer NO_RECORDER = (nanos) -> {
 	};
+
+	/**
+	 * The executor whose worker or deadline timer the current thread is.
+	 */
+	private static final ThreadLocal<@Nullable BoundedExecutor> OWNER = new ThreadLocal<>();
 
 	private final String name;
 
@@ -103,11 +116,32 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 				? new VirtualThreadTaskExecutor(settings.threadNamePrefix()).getVirtualThreadFactory()
 				: new CustomizableThreadFactory(settings.threadNamePrefix());
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(core, settings.maxSize(), settings.keepAlive().toNanos(),
-				TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(settings.queueCapacity()), threadFactory,
+				TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(settings.queueCapacity()), owned(threadFactory),
 				new WaitThenRefuse());
 		// A virtual worker costs next to nothing to start again, so none stays idle.
 		pool.allowCoreThreadTimeOut(virtual || settings.allowCoreThreadTimeout());
 		return pool;
+	}
+
+	/**
+	 * A thread factory whose threads know they are this executor's.
+	 * @param threadFactory the factory to wrap
+	 * @return the wrapping factory
+	 */
+	private ThreadFactory owned(ThreadFactory threadFactory) {
+		return (runnable) -> threadFactory.newThread(() -> {
+			OWNER.set(this);
+			runnable.run();
+		});
+	}
+
+	/**
+	 * Whether the current thread is one of this executor's own: a worker or the deadline
+	 * timer.
+	 * @return whether the current thread is this executor's
+	 */
+	boolean isOwnThread() {
+		return OWNER.get() == this;
 	}
 
 	/**
@@ -155,16 +189,14 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 		Assert.notNull(task, "'task' must not be null");
 		Assert.isTrue(deadline.toNanos() > 0, "'deadline' must be positive");
 		DeadlineTask<T> deadlineTask = new DeadlineTask<>(this, task, deadline);
-		deadlineTask.queued(enqueue(deadlineTask));
+		enqueue(deadlineTask);
 		deadlineTask.timer(scheduleDeadline(deadlineTask::deadlinePassed, deadline.toNanos()));
 		return deadlineTask;
 	}
 
-	private Runnable enqueue(Runnable task) {
+	private void enqueue(Runnable task) {
 		Runnable decorated = (this.taskDecorator != null) ? this.taskDecorator.decorate(task) : task;
-		QueuedTask queued = new QueuedTask(decorated, System.nanoTime());
-		this.pool.execute(queued);
-		return queued;
+		this.pool.execute(new QueuedTask(decorated, System.nanoTime()));
 	}
 
 	/**
@@ -186,7 +218,7 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 					CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(
 							this.settings.threadNamePrefix() + "deadline-");
 					threadFactory.setDaemon(true);
-					deadlines = new ScheduledThreadPoolExecutor(1, threadFactory);
+					deadlines = new ScheduledThreadPoolExecutor(1, owned(threadFactory));
 					// Timers of tasks that finish in time are removed, so at most one timer
 					// per accepted task is pending.
 					deadlines.setRemoveOnCancelPolicy(true);
@@ -195,10 +227,6 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 			}
 		}
 		return deadlines;
-	}
-
-	boolean removeQueued(Runnable queued) {
-		return this.pool.remove(queued);
 	}
 
 	void expired(boolean started) {
@@ -309,7 +337,8 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 	 *
 	 * @param poolSize the number of threads
 	 * @param active the number of threads running a task
-	 * @param queued the number of tasks waiting for a thread
+	 * @param queued the number of tasks waiting for a thread, expired or cancelled ones
+	 * not yet dropped by a worker included
 	 * @param queueCapacity the queue's capacity
 	 * @param completed the number of tasks completed
 	 * @param rejected the number of tasks refused because the executor was full
@@ -348,7 +377,8 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 
 	/**
 	 * Waits for room up to the submit timeout, then refuses with an
-	 * {@link ExecutorFullException} and counts it.
+	 * {@link ExecutorFullException} and counts it. A submission from one of the executor's
+	 * own threads does not wait.
 	 */
 	private final class WaitThenRefuse implements RejectedExecutionHandler {
 
@@ -357,7 +387,7 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 			if (pool.isShutdown()) {
 				throw new TaskRejectedException("Executor '" + BoundedExecutor.this.name + "' is shut down");
 			}
-			long timeout = BoundedExecutor.this.settings.submitTimeout().toNanos();
+			long timeout = isOwnThread() ? 0 : BoundedExecutor.this.settings.submitTimeout().toNanos();
 			long waited = 0;
 			if (timeout > 0) {
 				long start = System.nanoTime();
@@ -408,8 +438,6 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 
 		private @Nullable Thread runner;
 
-		private @Nullable Runnable queued;
-
 		private @Nullable ScheduledFuture<?> timer;
 
 		DeadlineTask(BoundedExecutor executor, Callable<T> task, Duration deadline) {
@@ -417,10 +445,6 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 			this.task = task;
 			this.deadline = deadline;
 			this.deadlineNanos = System.nanoTime() + deadline.toNanos();
-		}
-
-		synchronized void queued(Runnable queued) {
-			this.queued = queued;
 		}
 
 		void timer(ScheduledFuture<?> timer) {
@@ -499,14 +523,8 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 		}
 
 		private void expire(boolean started) {
-			Runnable queued;
-			synchronized (this) {
-				queued = this.queued;
-			}
-			if (!started && queued != null) {
-				// Free the queue slot at once rather than when a worker reaches it.
-				this.executor.removeQueued(queued);
-			}
+			// A queued task keeps its slot until a worker reaches it and drops it (run()
+			// returns at once): taking it out here would scan the queue under its locks.
 			this.executor.expired(started);
 			completeExceptionally(new DeadlineExceededException(this.executor.getName(), this.deadline, started));
 		}
@@ -521,12 +539,11 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 		}
 
 		private void abort(boolean interrupt) {
-			Runnable queued = null;
 			ScheduledFuture<?> timer;
 			synchronized (this) {
 				if (this.state == NEW) {
+					// Left in the queue for a worker to drop, as an expired task is.
 					this.state = DONE;
-					queued = this.queued;
 				}
 				else if (this.state == RUNNING && interrupt) {
 					this.state = DONE;
@@ -535,9 +552,6 @@ public class BoundedExecutor implements AsyncTaskExecutor, DisposableBean {
 					}
 				}
 				timer = this.timer;
-			}
-			if (queued != null) {
-				this.executor.removeQueued(queued);
 			}
 			if (timer != null) {
 				timer.cancel(false);

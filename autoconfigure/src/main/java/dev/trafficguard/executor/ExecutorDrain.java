@@ -7,7 +7,10 @@ import dev.trafficguard.lifecycle.ShutdownPhases;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Drains every {@link BoundedExecutor} when the application shuts down, in phase
@@ -16,8 +19,13 @@ import org.springframework.context.SmartLifecycle;
  * tasks use close. Every executor stops taking tasks at once; each then gets its own
  * await-termination, counted from the same start, to run what it accepted. What was drained
  * and what was left unfinished goes to the {@link ShutdownTimeline}.
+ * <p>
+ * A context that is only stopped, not closed, keeps its executors: a drained executor
+ * cannot take tasks again, and the context may be started again.
  */
-final class ExecutorDrain implements SmartLifecycle {
+final class ExecutorDrain implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+
+	private final ApplicationContext applicationContext;
 
 	private final ObjectProvider<BoundedExecutor> executors;
 
@@ -27,9 +35,20 @@ final class ExecutorDrain implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	ExecutorDrain(ObjectProvider<BoundedExecutor> executors, ShutdownTimeline timeline) {
+	private volatile boolean closing;
+
+	ExecutorDrain(ApplicationContext applicationContext, ObjectProvider<BoundedExecutor> executors,
+			ShutdownTimeline timeline) {
+		this.applicationContext = applicationContext;
 		this.executors = executors;
 		this.timeline = timeline;
+	}
+
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.closing = true;
+		}
 	}
 
 	@Override
@@ -40,6 +59,13 @@ final class ExecutorDrain implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		this.running = false;
+		if (this.closing) {
+			drain();
+		}
+	}
+
+	private void drain() {
 		long start = System.nanoTime();
 		List<BoundedExecutor> executors = this.started;
 		for (BoundedExecutor executor : executors) {
@@ -52,7 +78,6 @@ final class ExecutorDrain implements SmartLifecycle {
 			this.timeline.ended(phase(executor),
 					Map.of("tasks-drained", drain.drained(), "tasks-unfinished", drain.unfinished()));
 		}
-		this.running = false;
 	}
 
 	private static String phase(BoundedExecutor executor) {

@@ -54,18 +54,19 @@ final class ExecutorSettingsResolver {
 		String prefix = ExecutorProperties.PREFIX;
 		int coreSize = pick(origins, "core-size", prefix, BOOT + ".pool.core-size", properties.getCoreSize(),
 				bootPool.getCoreSize());
+		// Unless set, the maximum size and the queue capacity follow the core size in force.
 		int maxSize;
 		if (this.virtualThreads) {
 			Integer limit = boot.getSimple().getConcurrencyLimit();
-			maxSize = pick(origins, "max-size", prefix, BOOT + ".simple.concurrency-limit", properties.getMaxSize(),
-					(limit != null) ? limit : -1);
+			maxSize = pick(origins, "max-size", prefix, BOOT + ".simple.concurrency-limit",
+					properties.maxSizeFor(coreSize), (limit != null) ? limit : -1);
 		}
 		else {
-			maxSize = pick(origins, "max-size", prefix, BOOT + ".pool.max-size", properties.getMaxSize(),
+			maxSize = pick(origins, "max-size", prefix, BOOT + ".pool.max-size", properties.maxSizeFor(coreSize),
 					bootPool.getMaxSize());
 		}
 		int queueCapacity = pick(origins, "queue-capacity", prefix, BOOT + ".pool.queue-capacity",
-				properties.getQueueCapacity(), bootPool.getQueueCapacity());
+				properties.queueCapacityFor(coreSize), bootPool.getQueueCapacity());
 		Duration keepAlive = pick(origins, "keep-alive", prefix, BOOT + ".pool.keep-alive", properties.getKeepAlive(),
 				bootPool.getKeepAlive());
 		origins.put("submit-timeout", prefix + ".submit-timeout");
@@ -92,7 +93,7 @@ final class ExecutorSettingsResolver {
 	}
 
 	/**
-	 * The settings of a bulkhead, checked when its properties were bound.
+	 * The settings of a bulkhead, checked.
 	 * @param name the bulkhead's name
 	 * @param properties its properties
 	 * @return the settings and the property each comes from
@@ -104,9 +105,13 @@ final class ExecutorSettingsResolver {
 				"await-termination" }) {
 			origins.put(key, prefix + "." + key);
 		}
-		ExecutorSettings settings = new ExecutorSettings(properties.getCoreSize(), properties.getMaxSize(),
-				properties.getQueueCapacity(), properties.getKeepAlive(), true, properties.getSubmitTimeout(),
-				properties.getAwaitTermination(), name + "-", this.virtualThreads);
+		int coreSize = properties.getCoreSize();
+		int maxSize = properties.maxSizeFor(coreSize);
+		int queueCapacity = properties.queueCapacityFor(coreSize);
+		check(origins, coreSize, maxSize, queueCapacity, properties.getKeepAlive(), properties.getAwaitTermination());
+		ExecutorSettings settings = new ExecutorSettings(coreSize, maxSize, queueCapacity, properties.getKeepAlive(),
+				true, properties.getSubmitTimeout(), properties.getAwaitTermination(), name + "-",
+				this.virtualThreads);
 		return new Resolved(settings, origins);
 	}
 

@@ -28,7 +28,12 @@ import org.springframework.util.Assert;
  * A fan-out never holds more than its parallelism of the executor's workers: it submits
  * the next task only when one of its own has finished, so one big request cannot take every
  * worker from the others. A task the executor refuses fails like any other
- * ({@link ExecutorFullException}).
+ * ({@link ExecutorFullException}). The next task is submitted from the thread of the task
+ * that finished, one of the executor's workers, which never waits for room in the queue: a
+ * full queue refuses it at once, whatever the submit timeout.
+ * <p>
+ * A fan-out takes at most {@value #MAX_TASKS} tasks; a longer list is refused with an
+ * {@link IllegalArgumentException} before any task runs.
  * <pre class="code">
  * List&lt;Price&gt; prices = FanOut.of(executor).parallelism(4).deadline(Duration.ofSeconds(2))
  *     .all(tasks)
@@ -42,6 +47,11 @@ public final class FanOut {
 	 * The deadline of a fan-out unless another is set.
 	 */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+	/**
+	 * The largest number of tasks one fan-out takes.
+	 */
+	public static final int MAX_TASKS = 10_000;
 
 	private final BoundedExecutor executor;
 
@@ -110,8 +120,9 @@ public final class FanOut {
 	 * refusal of the executor, or the deadline) completes the future exceptionally with it
 	 * and cancels every task not finished, interrupting those running.
 	 * @param <T> the type of the results
-	 * @param tasks the tasks
+	 * @param tasks the tasks, at most {@value #MAX_TASKS}
 	 * @return a future of the results in the order of the tasks
+	 * @throws IllegalArgumentException if there are more than {@value #MAX_TASKS} tasks
 	 */
 	public <T> CompletableFuture<List<T>> all(List<? extends Callable<? extends T>> tasks) {
 		Run<T> run = new Run<>(tasks, true);
@@ -130,8 +141,9 @@ public final class FanOut {
 	 * normally once every task has an outcome; tasks not finished at the deadline are
 	 * cancelled (interrupted if running) and have a {@link DeadlineExceededException}.
 	 * @param <T> the type of the results
-	 * @param tasks the tasks
+	 * @param tasks the tasks, at most {@value #MAX_TASKS}
 	 * @return a future of the outcomes in the order of the tasks
+	 * @throws IllegalArgumentException if there are more than {@value #MAX_TASKS} tasks
 	 */
 	public <T> CompletableFuture<List<Outcome<T>>> settle(List<? extends Callable<? extends T>> tasks) {
 		Run<T> run = new Run<>(tasks, false);
@@ -183,6 +195,12 @@ public final class FanOut {
 
 		private final AtomicInteger next = new AtomicInteger();
 
+		/**
+		 * Launches asked for and not done yet; the thread that raises it from 0 launches
+		 * until it is 0 again, so that a refusal launching the next task does not recurse.
+		 */
+		private final AtomicInteger launches = new AtomicInteger();
+
 		private int finished;
 
 		private final CompletableFuture<List<Outcome<T>>> result = new CompletableFuture<>();
@@ -191,6 +209,11 @@ public final class FanOut {
 
 		@SuppressWarnings("unchecked")
 		Run(List<? extends Callable<? extends T>> tasks, boolean failFast) {
+			Assert.notNull(tasks, "'tasks' must not be null");
+			if (tasks.size() > MAX_TASKS) {
+				throw new IllegalArgumentException("A fan-out takes at most " + MAX_TASKS + " tasks, not "
+						+ tasks.size() + ": split them into several fan-outs or run them as a batch job");
+			}
 			this.tasks = List.copyOf(tasks);
 			this.failFast = failFast;
 			this.deadlineNanos = System.nanoTime() + FanOut.this.deadline.toNanos();
@@ -218,6 +241,17 @@ public final class FanOut {
 		}
 
 		private void launchNext() {
+			if (this.launches.getAndIncrement() != 0) {
+				// The thread in the loop below launches it.
+				return;
+			}
+			do {
+				launchOne();
+			}
+			while (this.launches.decrementAndGet() != 0);
+		}
+
+		private void launchOne() {
 			int index = this.next.getAndIncrement();
 			if (index >= this.tasks.size() || this.result.isDone()) {
 				return;

@@ -3,12 +3,14 @@ package dev.trafficguard.executor;
 import java.time.Duration;
 
 import dev.trafficguard.properties.PropertyCheck;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one bounded executor: {@code traffic-guard.executor.*} for the
  * {@code applicationTaskExecutor} and {@code traffic-guard.executor.pools.<name>.*} for each
- * bulkhead. The defaults follow the number of available processors; the README gives the
- * reasoning.
+ * bulkhead. The core size defaults to a multiple of the number of available processors;
+ * the maximum size and the queue capacity, when not set, follow the core size in force; the
+ * README gives the reasoning.
  */
 public class PoolProperties {
 
@@ -31,15 +33,16 @@ public class PoolProperties {
 	/**
 	 * Maximum number of threads, started only when the queue is full. With virtual threads
 	 * (spring.threads.virtual.enabled=true) the number of tasks that run at once. Defaults to
-	 * four times the core size.
+	 * four times the core size in force (at most 10000).
 	 */
-	private int maxSize = defaultMaxSize(Runtime.getRuntime().availableProcessors());
+	private @Nullable Integer maxSize;
 
 	/**
 	 * Maximum number of tasks waiting for a thread. Submissions beyond it wait up to the
-	 * submit timeout, then are rejected. Defaults to 100 tasks per core thread.
+	 * submit timeout, then are rejected. Defaults to 100 tasks per core thread of the core
+	 * size in force (at most 1000000).
 	 */
-	private int queueCapacity = defaultQueueCapacity(Runtime.getRuntime().availableProcessors());
+	private @Nullable Integer queueCapacity;
 
 	/**
 	 * How long a thread above the core size (or any idle thread, when core threads may time
@@ -63,12 +66,42 @@ public class PoolProperties {
 		return Math.max(8, 2 * processors);
 	}
 
-	static int defaultMaxSize(int processors) {
-		return 4 * defaultCoreSize(processors);
+	/**
+	 * The maximum size when none is set: four times the core size in force, within
+	 * [1, {@value #MAX_THREADS}].
+	 * @param coreSize the core size in force
+	 * @return the default maximum size
+	 */
+	static int defaultMaxSize(int coreSize) {
+		return (int) Math.max(1, Math.min(4L * coreSize, MAX_THREADS));
 	}
 
-	static int defaultQueueCapacity(int processors) {
-		return 100 * defaultCoreSize(processors);
+	/**
+	 * The queue capacity when none is set: 100 per core thread of the core size in force,
+	 * within [1, {@value #MAX_QUEUE_CAPACITY}].
+	 * @param coreSize the core size in force
+	 * @return the default queue capacity
+	 */
+	static int defaultQueueCapacity(int coreSize) {
+		return (int) Math.max(1, Math.min(100L * coreSize, MAX_QUEUE_CAPACITY));
+	}
+
+	/**
+	 * The maximum size set, or the default for the given core size.
+	 * @param coreSize the core size in force
+	 * @return the maximum size
+	 */
+	int maxSizeFor(int coreSize) {
+		return (this.maxSize != null) ? this.maxSize : defaultMaxSize(coreSize);
+	}
+
+	/**
+	 * The queue capacity set, or the default for the given core size.
+	 * @param coreSize the core size in force
+	 * @return the queue capacity
+	 */
+	int queueCapacityFor(int coreSize) {
+		return (this.queueCapacity != null) ? this.queueCapacity : defaultQueueCapacity(coreSize);
 	}
 
 	public int getCoreSize() {
@@ -79,19 +112,19 @@ public class PoolProperties {
 		this.coreSize = coreSize;
 	}
 
-	public int getMaxSize() {
+	public @Nullable Integer getMaxSize() {
 		return this.maxSize;
 	}
 
-	public void setMaxSize(int maxSize) {
+	public void setMaxSize(@Nullable Integer maxSize) {
 		this.maxSize = maxSize;
 	}
 
-	public int getQueueCapacity() {
+	public @Nullable Integer getQueueCapacity() {
 		return this.queueCapacity;
 	}
 
-	public void setQueueCapacity(int queueCapacity) {
+	public void setQueueCapacity(@Nullable Integer queueCapacity) {
 		this.queueCapacity = queueCapacity;
 	}
 
@@ -120,15 +153,19 @@ public class PoolProperties {
 	}
 
 	/**
-	 * Check every value, naming the property under the given prefix.
+	 * Check every value set on its own, naming the property under the given prefix. That
+	 * the maximum size is at least the core size is checked once the values in force are
+	 * known (Spring Boot's, virtual threads), by the {@link ExecutorSettingsResolver}.
 	 * @param prefix the properties' prefix, such as {@code traffic-guard.executor}
 	 */
 	void check(String prefix) {
 		PropertyCheck.between(prefix + ".core-size", this.coreSize, 1, MAX_THREADS);
-		PropertyCheck.between(prefix + ".max-size", this.maxSize, 1, MAX_THREADS);
-		PropertyCheck.check(this.maxSize >= this.coreSize, prefix + ".max-size", this.maxSize,
-				"at least the core size (" + this.coreSize + ")");
-		PropertyCheck.between(prefix + ".queue-capacity", this.queueCapacity, 1, MAX_QUEUE_CAPACITY);
+		if (this.maxSize != null) {
+			PropertyCheck.between(prefix + ".max-size", this.maxSize, 1, MAX_THREADS);
+		}
+		if (this.queueCapacity != null) {
+			PropertyCheck.between(prefix + ".queue-capacity", this.queueCapacity, 1, MAX_QUEUE_CAPACITY);
+		}
 		PropertyCheck.between(prefix + ".keep-alive", this.keepAlive, Duration.ofMillis(1), MAX_KEEP_ALIVE);
 		PropertyCheck.between(prefix + ".submit-timeout", this.submitTimeout, Duration.ZERO, MAX_SUBMIT_TIMEOUT);
 		PropertyCheck.between(prefix + ".await-termination", this.awaitTermination, Duration.ZERO,

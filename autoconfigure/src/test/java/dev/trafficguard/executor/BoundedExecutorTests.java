@@ -132,14 +132,60 @@ class BoundedExecutorTests {
 				assertThat(ex.isStarted()).isFalse();
 				assertThat(ex.getExecutorName()).isEqualTo("test");
 			});
-		assertThat(executor.getState().queued()).isZero();
-		// Free the worker and let a later task through: had the expired task stayed, it
-		// would have run before this one.
+		// It keeps its slot until a worker drops it.
+		assertThat(executor.getState().queued()).isEqualTo(1);
 		this.release.countDown();
 		executor.submit(() -> true, Duration.ofMinutes(1)).get(WAIT, TimeUnit.SECONDS);
 		assertThat(ran).isFalse();
 		assertThat(executor.getState().expiredQueued()).isEqualTo(1);
 		assertThat(executor.getState().expiredRunning()).isZero();
+	}
+
+	@Test
+	void cancelledQueuedTaskKeepsItsSlotUntilAWorkerDropsItWithoutRunningIt() throws Exception {
+		BoundedExecutor executor = executor(ExecutorSettings.of(1, 1, 1, "drop-"));
+		CountDownLatch running = new CountDownLatch(1);
+		executor.execute(blocker(running));
+		assertThat(running.await(WAIT, TimeUnit.SECONDS)).isTrue();
+		AtomicBoolean ran = new AtomicBoolean();
+		CompletableFuture<Boolean> cancelled = executor.submit(() -> ran.getAndSet(true), Duration.ofMinutes(1));
+		assertThat(cancelled.cancel(true)).isTrue();
+		// Not taken out of the queue (a scan under its locks): it still counts toward the
+		// capacity, so the queue is full.
+		assertThat(executor.getState().queued()).isEqualTo(1);
+		assertThatExceptionOfType(ExecutorFullException.class).isThrownBy(() -> executor.execute(() -> {
+		}));
+		this.release.countDown();
+		// The worker, once free, drops it: the blocker and the dropped task complete.
+		await().atMost(Duration.ofSeconds(WAIT)).until(() -> executor.getState().completed() == 2);
+		assertThat(executor.getState().queued()).isZero();
+		assertThat(executor.submit(() -> true, Duration.ofMinutes(1)).get(WAIT, TimeUnit.SECONDS)).isTrue();
+		assertThat(ran).isFalse();
+	}
+
+	@Test
+	void submissionFromAWorkerIsRefusedAtOnceWhateverTheSubmitTimeout() throws Exception {
+		BoundedExecutor executor = executor(
+				ExecutorSettings.of(1, 1, 1, "own-").withSubmitTimeout(Duration.ofMinutes(1)));
+		CountDownLatch queueFull = new CountDownLatch(1);
+		CompletableFuture<Throwable> refusal = new CompletableFuture<>();
+		executor.execute(() -> {
+			try {
+				queueFull.await(WAIT, TimeUnit.SECONDS);
+				// The only worker waiting for room in its own queue would wait for itself.
+				executor.execute(() -> {
+				});
+				refusal.complete(null);
+			}
+			catch (Throwable ex) {
+				refusal.complete(ex);
+			}
+		});
+		executor.execute(() -> {
+		});
+		queueFull.countDown();
+		assertThat(refusal.get(WAIT, TimeUnit.SECONDS))
+			.isInstanceOfSatisfying(ExecutorFullException.class, (ex) -> assertThat(ex.getWaited()).isZero());
 	}
 
 	@Test

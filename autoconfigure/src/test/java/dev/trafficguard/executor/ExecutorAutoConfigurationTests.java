@@ -25,6 +25,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
@@ -75,6 +76,54 @@ class ExecutorAutoConfigurationTests {
 				assertThat(settings.submitTimeout()).isEqualTo(Duration.ofMillis(250));
 				assertThat(settings.awaitTermination()).isEqualTo(Duration.ofSeconds(5));
 			}));
+	}
+
+	@Test
+	void maxSizeAndQueueCapacityFollowTheCoreSizeSet() {
+		this.contextRunner.withPropertyValues("traffic-guard.executor.core-size=2000")
+			.run((context) -> assertThat(context.getBean(BoundedExecutor.class).getSettings()).satisfies((settings) -> {
+				assertThat(settings.coreSize()).isEqualTo(2000);
+				assertThat(settings.maxSize()).isEqualTo(8000);
+				assertThat(settings.queueCapacity()).isEqualTo(200_000);
+			}));
+	}
+
+	@Test
+	void maxSizeAndQueueCapacityFollowSpringBootsCoreSize() {
+		this.contextRunner.withPropertyValues("spring.task.execution.pool.core-size=2000")
+			.run((context) -> assertThat(context.getBean(BoundedExecutor.class).getSettings()).satisfies((settings) -> {
+				assertThat(settings.coreSize()).isEqualTo(2000);
+				assertThat(settings.maxSize()).isEqualTo(8000);
+				assertThat(settings.queueCapacity()).isEqualTo(200_000);
+			}));
+	}
+
+	@Test
+	void derivedMaxSizeAndQueueCapacityStayWithinTheirBounds() {
+		this.contextRunner.withPropertyValues("traffic-guard.executor.core-size=10000")
+			.run((context) -> assertThat(context.getBean(BoundedExecutor.class).getSettings()).satisfies((settings) -> {
+				assertThat(settings.maxSize()).isEqualTo(10_000);
+				assertThat(settings.queueCapacity()).isEqualTo(1_000_000);
+			}));
+	}
+
+	@Test
+	void bulkheadMaxSizeAndQueueCapacityFollowItsCoreSize() {
+		this.contextRunner.withPropertyValues("traffic-guard.executor.pools.io.core-size=2000")
+			.run((context) -> assertThat(context.getBean("trafficGuardIoExecutor", BoundedExecutor.class).getSettings())
+				.satisfies((settings) -> {
+					assertThat(settings.maxSize()).isEqualTo(8000);
+					assertThat(settings.queueCapacity()).isEqualTo(200_000);
+				}));
+	}
+
+	@Test
+	void bulkheadMaxSizeBelowItsCoreSizeFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.executor.pools.io.core-size=8",
+					"traffic-guard.executor.pools.io.max-size=4")
+			.run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription())
+				.contains("traffic-guard.executor.pools.io.max-size=4: must be at least the core size (8)"));
 	}
 
 	@Test
@@ -276,6 +325,20 @@ class ExecutorAutoConfigurationTests {
 	}
 
 	@Test
+	void stoppingAndStartingTheContextKeepsTheExecutorsTakingTasks() {
+		this.contextRunner.withPropertyValues("traffic-guard.executor.pools.io.core-size=1").run((context) -> {
+			context.getSourceApplicationContext().stop();
+			context.getSourceApplicationContext().start();
+			for (BoundedExecutor executor : context.getBeansOfType(BoundedExecutor.class).values()) {
+				assertThat(executor.getState().shutdown()).isFalse();
+				assertThat(executor.submit(() -> "ran", Duration.ofMinutes(1)).get(30, TimeUnit.SECONDS))
+					.isEqualTo("ran");
+			}
+			assertThat(context.getBean(ShutdownTimeline.class).entries()).isEmpty();
+		});
+	}
+
+	@Test
 	void closingTheContextReportsTasksNotFinishedInTheWindow() {
 		CountDownLatch release = new CountDownLatch(1);
 		try {
@@ -298,7 +361,9 @@ class ExecutorAutoConfigurationTests {
 						}
 					});
 					assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
-					// Stop runs the shutdown sequence and leaves the beans up to ask.
+					// What close() does first, leaving the beans up to ask: announce the close,
+					// then stop the lifecycle beans (which runs the shutdown sequence).
+					context.publishEvent(new ContextClosedEvent(context.getSourceApplicationContext()));
 					context.stop();
 					assertThat(executor.getState().unfinishedAtShutdown()).isEqualTo(1);
 					assertThat(timeline.entries()).anySatisfy((entry) -> assertThat(entry.counts())

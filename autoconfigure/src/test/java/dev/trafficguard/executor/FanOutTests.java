@@ -2,6 +2,7 @@ package dev.trafficguard.executor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link FanOut}.
@@ -187,6 +189,91 @@ class FanOutTests {
 		finally {
 			this.release.countDown();
 			tiny.destroy();
+		}
+	}
+
+	@Test
+	void refusalsOfAFullExecutorDoNotRecurse() throws Exception {
+		BoundedExecutor tiny = new BoundedExecutor("tiny", ExecutorSettings.of(1, 1, 1, "tiny-"));
+		try {
+			CountDownLatch running = new CountDownLatch(1);
+			tiny.execute(() -> {
+				running.countDown();
+				awaitRelease();
+			});
+			assertThat(running.await(WAIT, TimeUnit.SECONDS)).isTrue();
+			tiny.execute(() -> {
+			});
+			List<Callable<String>> tasks = Collections.nCopies(FanOut.MAX_TASKS, () -> "never");
+			CompletableFuture<List<FanOut.Outcome<String>>> outcomes = new CompletableFuture<>();
+			// A small stack: one frame set per refused task would overflow it.
+			Thread caller = new Thread(null, () -> {
+				try {
+					outcomes.complete(FanOut.of(tiny).parallelism(1).<String>settle(tasks).get(WAIT, TimeUnit.SECONDS));
+				}
+				catch (Throwable ex) {
+					outcomes.completeExceptionally(ex);
+				}
+			}, "small-stack", 256 * 1024);
+			caller.start();
+			assertThat(outcomes.get(WAIT, TimeUnit.SECONDS)).hasSize(FanOut.MAX_TASKS)
+				.allSatisfy((outcome) -> assertThat(outcome.error()).isInstanceOf(ExecutorFullException.class));
+			assertThat(tiny.getState().rejected()).isEqualTo(FanOut.MAX_TASKS);
+		}
+		finally {
+			this.release.countDown();
+			tiny.destroy();
+		}
+	}
+
+	@Test
+	void refusesMoreTasksThanItsLimit() {
+		List<Callable<String>> tasks = Collections.nCopies(FanOut.MAX_TASKS + 1, () -> "never");
+		assertThatIllegalArgumentException().isThrownBy(() -> FanOut.of(this.executor).settle(tasks))
+			.withMessage("A fan-out takes at most 10000 tasks, not 10001: split them into several fan-outs or run "
+					+ "them as a batch job");
+		assertThatIllegalArgumentException().isThrownBy(() -> FanOut.of(this.executor).all(tasks));
+		assertThat(this.executor.getState().completed()).isZero();
+	}
+
+	@Test
+	void nextTaskLaunchedFromAWorkerIsRefusedAtOnceWhenTheQueueIsFull() throws Exception {
+		BoundedExecutor tiny = new BoundedExecutor("tiny",
+				ExecutorSettings.of(1, 1, 1, "tiny-").withSubmitTimeout(Duration.ofMinutes(1)));
+		try {
+			CountDownLatch firstRunning = new CountDownLatch(1);
+			CountDownLatch queueFull = new CountDownLatch(1);
+			List<Callable<String>> tasks = List.of(() -> {
+				firstRunning.countDown();
+				queueFull.await(WAIT, TimeUnit.SECONDS);
+				return "first";
+			}, () -> "second");
+			CompletableFuture<List<FanOut.Outcome<String>>> outcomes = FanOut.of(tiny)
+				.parallelism(1)
+				.deadline(Duration.ofMinutes(5))
+				.settle(tasks);
+			assertThat(firstRunning.await(WAIT, TimeUnit.SECONDS)).isTrue();
+			tiny.execute(() -> {
+			});
+			queueFull.countDown();
+			// The second task is submitted by the only worker, which must not wait for
+			// room in the queue it alone empties.
+			List<FanOut.Outcome<String>> settled = outcomes.get(WAIT, TimeUnit.SECONDS);
+			assertThat(settled.get(0).value()).isEqualTo("first");
+			assertThat(settled.get(1).error()).isInstanceOfSatisfying(ExecutorFullException.class,
+					(ex) -> assertThat(ex.getWaited()).isZero());
+		}
+		finally {
+			tiny.destroy();
+		}
+	}
+
+	private void awaitRelease() {
+		try {
+			this.release.await(WAIT, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

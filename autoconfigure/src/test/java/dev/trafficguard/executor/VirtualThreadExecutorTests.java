@@ -109,6 +109,19 @@ class VirtualThreadExecutorTests {
 	}
 
 	@Test
+	void maxSizeBelowTheCoreSizeIsAllowedAsTheCoreSizeDoesNotApply() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.executor.max-size=4", "traffic-guard.executor.pools.io.max-size=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean("applicationTaskExecutor", BoundedExecutor.class).getSettings().maxSize())
+					.isEqualTo(4);
+				assertThat(context.getBean("trafficGuardIoExecutor", BoundedExecutor.class).getSettings().maxSize())
+					.isEqualTo(2);
+			});
+	}
+
+	@Test
 	void springConcurrencyLimitWins() {
 		this.contextRunner.withPropertyValues("spring.task.execution.simple.concurrency-limit=3")
 			.run((context) -> assertThat(context.getBean(BoundedExecutor.class).getSettings().maxSize()).isEqualTo(3));
