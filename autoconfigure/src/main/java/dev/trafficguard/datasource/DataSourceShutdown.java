@@ -8,12 +8,8 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.trafficguard.lifecycle.ShutdownPhases;
+import dev.trafficguard.lifecycle.ShutdownStep;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
-
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Drains the HikariCP pools when the application context closes, in phase
@@ -32,11 +28,9 @@ import org.springframework.context.event.ContextClosedEvent;
  * <p>
  * A context that is only stopped, not closed, keeps its pools as they are.
  */
-public final class DataSourceShutdown implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+public final class DataSourceShutdown extends ShutdownStep {
 
 	private static final long POLL_MILLIS = 10;
-
-	private final ApplicationContext applicationContext;
 
 	private final HikariPools pools;
 
@@ -44,48 +38,18 @@ public final class DataSourceShutdown implements SmartLifecycle, ApplicationList
 
 	private final Duration timeout;
 
-	private volatile boolean running;
-
-	private volatile boolean closing;
-
-	DataSourceShutdown(ApplicationContext applicationContext, HikariPools pools, ShutdownTimeline timeline,
-			Duration timeout) {
-		this.applicationContext = applicationContext;
+	DataSourceShutdown(HikariPools pools, ShutdownTimeline timeline, Duration timeout) {
+		super(ShutdownPhases.DATASOURCES);
 		this.pools = pools;
 		this.timeline = timeline;
 		this.timeout = timeout;
 	}
 
 	@Override
-	public void onApplicationEvent(ContextClosedEvent event) {
-		if (event.getApplicationContext() == this.applicationContext) {
-			this.closing = true;
-		}
-	}
-
-	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
-		if (this.closing) {
-			// One deadline for all pools: the phase as a whole is bounded by the timeout
-			long deadline = System.nanoTime() + this.timeout.toNanos();
-			this.pools.find().forEach((name, pool) -> drain(name, pool, deadline));
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return ShutdownPhases.DATASOURCES;
+	protected void shutdown() {
+		// One deadline for all pools: the phase as a whole is bounded by the timeout
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		this.pools.find().forEach((name, pool) -> drain(name, pool, deadline));
 	}
 
 	/**

@@ -21,7 +21,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -60,14 +59,14 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DataSourceShutdown trafficGuardDataSourceShutdown(ApplicationContext applicationContext,
-			ListableBeanFactory beanFactory, ShutdownTimeline timeline, Environment environment) {
+	DataSourceShutdown trafficGuardDataSourceShutdown(ListableBeanFactory beanFactory, ShutdownTimeline timeline,
+			Environment environment) {
 		// The shutdown feature's timeout bounds the drain too, without depending on that feature
 		Duration timeout = Binder.get(environment)
 			.bind(SHUTDOWN_TIMEOUT, Duration.class)
 			.map((value) -> value.isNegative() ? Duration.ZERO : value)
 			.orElse(DEFAULT_DRAIN_TIMEOUT);
-		return new DataSourceShutdown(applicationContext, new HikariPools(beanFactory), timeline, timeout);
+		return new DataSourceShutdown(new HikariPools(beanFactory), timeline, timeout);
 	}
 
 	@Bean

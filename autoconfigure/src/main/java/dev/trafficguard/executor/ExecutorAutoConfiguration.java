@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -52,9 +51,8 @@ public final class ExecutorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExecutorDrain trafficGuardExecutorDrain(ApplicationContext applicationContext,
-			ObjectProvider<BoundedExecutor> executors, ShutdownTimeline timeline) {
-		return new ExecutorDrain(applicationContext, executors, timeline);
+	ExecutorDrain trafficGuardExecutorDrain(ObjectProvider<BoundedExecutor> executors, ShutdownTimeline timeline) {
+		return new ExecutorDrain(executors, timeline);
 	}
 
 	@Bean

@@ -4,13 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.trafficguard.lifecycle.ShutdownPhases;
+import dev.trafficguard.lifecycle.ShutdownStep;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Drains every {@link BoundedExecutor} when the application shuts down, in phase
@@ -23,9 +20,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * A context that is only stopped, not closed, keeps its executors: a drained executor
  * cannot take tasks again, and the context may be started again.
  */
-final class ExecutorDrain implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
-
-	private final ApplicationContext applicationContext;
+final class ExecutorDrain extends ShutdownStep {
 
 	private final ObjectProvider<BoundedExecutor> executors;
 
@@ -33,39 +28,20 @@ final class ExecutorDrain implements SmartLifecycle, ApplicationListener<Context
 
 	private volatile List<BoundedExecutor> started = List.of();
 
-	private volatile boolean running;
-
-	private volatile boolean closing;
-
-	ExecutorDrain(ApplicationContext applicationContext, ObjectProvider<BoundedExecutor> executors,
-			ShutdownTimeline timeline) {
-		this.applicationContext = applicationContext;
+	ExecutorDrain(ObjectProvider<BoundedExecutor> executors, ShutdownTimeline timeline) {
+		super(ShutdownPhases.EXECUTORS);
 		this.executors = executors;
 		this.timeline = timeline;
 	}
 
 	@Override
-	public void onApplicationEvent(ContextClosedEvent event) {
-		if (event.getApplicationContext() == this.applicationContext) {
-			this.closing = true;
-		}
-	}
-
-	@Override
 	public void start() {
 		this.started = this.executors.orderedStream().toList();
-		this.running = true;
+		super.start();
 	}
 
 	@Override
-	public void stop() {
-		this.running = false;
-		if (this.closing) {
-			drain();
-		}
-	}
-
-	private void drain() {
+	protected void shutdown() {
 		long start = System.nanoTime();
 		List<BoundedExecutor> executors = this.started;
 		for (BoundedExecutor executor : executors) {
@@ -82,16 +58,6 @@ final class ExecutorDrain implements SmartLifecycle, ApplicationListener<Context
 
 	private static String phase(BoundedExecutor executor) {
 		return "executor " + executor.getName();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return ShutdownPhases.EXECUTORS;
 	}
 
 }

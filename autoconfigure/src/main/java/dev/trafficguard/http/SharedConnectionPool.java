@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.trafficguard.lifecycle.ShutdownPhases;
+import dev.trafficguard.lifecycle.ShutdownStep;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -21,12 +22,6 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.ContextClosedEvent;
-
 /**
  * The one Apache HttpClient 5 connection pool that every HTTP client Spring Boot builds
  * shares. A single thread evicts expired connections and connections idle longer than the
@@ -39,8 +34,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * evictor thread cannot). Spring's later call of {@link #close()} as the bean's destroy
  * method finds the pool closed and does nothing.
  */
-public final class SharedConnectionPool
-		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware, AutoCloseable {
+public final class SharedConnectionPool extends ShutdownStep implements AutoCloseable {
 
 	static final String PHASE_NAME = "http-client pool";
 
@@ -56,12 +50,6 @@ public final class SharedConnectionPool
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private volatile @Nullable ApplicationContext applicationContext;
-
-	private volatile boolean running;
-
-	private volatile boolean closing;
-
 	/**
 	 * Create the pool.
 	 * @param settings the effective settings
@@ -71,6 +59,7 @@ public final class SharedConnectionPool
 	 */
 	public SharedConnectionPool(Settings settings, @Nullable TlsSocketStrategy tlsSocketStrategy,
 			@Nullable DnsResolver dnsResolver, @Nullable ShutdownTimeline timeline) {
+		super(ShutdownPhases.HTTP_CLIENTS);
 		this.settings = settings;
 		this.timeline = timeline;
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
@@ -127,18 +116,6 @@ public final class SharedConnectionPool
 	}
 
 	@Override
-	public void setApplicationContext(ApplicationContext applicationContext) {
-		this.applicationContext = applicationContext;
-	}
-
-	@Override
-	public void onApplicationEvent(ContextClosedEvent event) {
-		if (event.getApplicationContext() == this.applicationContext) {
-			this.closing = true;
-		}
-	}
-
-	@Override
 	public void start() {
 		if (this.closed.get()) {
 			throw new IllegalStateException("The shared connection pool is closed");
@@ -146,18 +123,11 @@ public final class SharedConnectionPool
 		if (this.evictorStarted.compareAndSet(false, true)) {
 			this.evictor.start();
 		}
-		this.running = true;
+		super.start();
 	}
 
 	@Override
-	public void stop() {
-		this.running = false;
-		if (this.closing) {
-			closePool();
-		}
-	}
-
-	private void closePool() {
+	protected void shutdown() {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
@@ -175,18 +145,8 @@ public final class SharedConnectionPool
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return ShutdownPhases.HTTP_CLIENTS;
-	}
-
-	@Override
 	public void close() {
-		this.closing = true;
+		markClosing();
 		stop();
 	}
 
