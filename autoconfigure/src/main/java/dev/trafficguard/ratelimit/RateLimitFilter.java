@@ -89,6 +89,14 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 		if (key == null) {
 			return true;
 		}
+		if (key == ClientKeys.TOO_LONG) {
+			rule.invalidKey.increment();
+			if (!response.isCommitted()) {
+				this.writer.write(response, Problem.of(HttpStatus.BAD_REQUEST, rule.invalidKeyDetail()),
+						request.getRequestURI());
+			}
+			return false;
+		}
 		ConsumptionProbe probe = this.backend.tryConsume(rule, key);
 		if (probe == null) {
 			return backendUnavailable(rule, request, response);
