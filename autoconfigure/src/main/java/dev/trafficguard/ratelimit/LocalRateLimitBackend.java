@@ -51,11 +51,17 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 	private static final Log logger = LogFactory.getLog(LocalRateLimitBackend.class);
 
 	/**
-	 * Heap a tracked client costs, measured (bench/README.md, RateLimitHeapFootprint) with
-	 * compressed references and rounded up: the cache's entry and node, the hashed key and
-	 * the bucket with its state.
+	 * Heap a tracked client costs with compressed references (heaps under 32 GB): the cache's
+	 * node, its slot and frequency sketch, the hashed key and the bucket with its state.
+	 * Measured 329 to 340 bytes (bench/README.md, RateLimitHeapFootprint), rounded up.
 	 */
-	static final long BYTES_PER_CLIENT = 200;
+	static final long BYTES_PER_CLIENT = 360;
+
+	/**
+	 * Heap a tracked client costs without compressed references (heaps of 32 GB or more):
+	 * measured 452 bytes, rounded up.
+	 */
+	static final long BYTES_PER_CLIENT_UNCOMPRESSED = 480;
 
 	/**
 	 * The share of the maximum heap the buckets may take when {@code max-memory} is not set.
@@ -110,7 +116,15 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 	 */
 	static long maxClientsPerRule(long maxMemory, int rules, long maxClients) {
 		long perRule = maxMemory / Math.max(1, rules);
-		return Math.max(1, Math.min(maxClients, perRule / BYTES_PER_CLIENT));
+		return Math.max(1, Math.min(maxClients, perRule / bytesPerClient()));
+	}
+
+	/**
+	 * The heap a tracked client costs in this JVM: the JVM gives up compressed references
+	 * for a heap of 32 GB or more.
+	 */
+	static long bytesPerClient() {
+		return (Runtime.getRuntime().maxMemory() >= (32L << 30)) ? BYTES_PER_CLIENT_UNCOMPRESSED : BYTES_PER_CLIENT;
 	}
 
 	@Override
@@ -148,7 +162,7 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 		Map<String, Object> state = new LinkedHashMap<>();
 		state.put("state", "UP");
 		state.put("maxMemory", RateLimitProperties.format(this.maxMemory));
-		state.put("bytesPerClient", BYTES_PER_CLIENT);
+		state.put("bytesPerClient", bytesPerClient());
 		state.put("maxClientsPerRule", this.maxClientsPerRule);
 		state.put("trackedClients", trackedClients());
 		return state;

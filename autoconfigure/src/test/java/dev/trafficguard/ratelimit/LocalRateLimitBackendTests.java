@@ -78,7 +78,7 @@ class LocalRateLimitBackendTests {
 
 	@Test
 	void derivesEachRulesMostClientsFromTheMemoryBudget() {
-		long perClient = LocalRateLimitBackend.BYTES_PER_CLIENT;
+		long perClient = LocalRateLimitBackend.bytesPerClient();
 		assertThat(LocalRateLimitBackend.maxClientsPerRule(perClient * 1000 * 2, 2, 1_000_000)).isEqualTo(1000);
 		assertThat(LocalRateLimitBackend.maxClientsPerRule(perClient * 1000 * 2, 2, 10)).isEqualTo(10);
 		assertThat(LocalRateLimitBackend.maxClientsPerRule(1, 3, 1_000_000)).isEqualTo(1);

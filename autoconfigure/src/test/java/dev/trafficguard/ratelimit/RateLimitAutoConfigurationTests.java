@@ -225,7 +225,7 @@ class RateLimitAutoConfigurationTests {
 	void derivesTheMostClientsPerRuleFromTheMemoryBudget() {
 		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.max-memory=1MB").run((context) -> {
 			RateLimitFilter filter = context.getBean(RateLimitFilter.class);
-			long expected = 1024 * 1024 / 2 / LocalRateLimitBackend.BYTES_PER_CLIENT;
+			long expected = 1024 * 1024 / 2 / LocalRateLimitBackend.bytesPerClient();
 			for (RateLimitRule rule : filter.rules()) {
 				assertThat(filter.backend().maxClients(rule)).isEqualTo(expected);
 			}
@@ -233,7 +233,7 @@ class RateLimitAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			RateLimitFilter filter = context.getBean(RateLimitFilter.class);
 			long expected = Math.min(1_000_000,
-					LocalRateLimitBackend.defaultMaxMemory() / 2 / LocalRateLimitBackend.BYTES_PER_CLIENT);
+					LocalRateLimitBackend.defaultMaxMemory() / 2 / LocalRateLimitBackend.bytesPerClient());
 			assertThat(filter.backend().maxClients(filter.rules()[1])).isEqualTo(expected);
 		});
 	}

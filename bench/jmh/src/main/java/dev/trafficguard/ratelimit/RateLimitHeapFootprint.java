@@ -11,7 +11,7 @@ import dev.trafficguard.web.ClientAddressResolver;
  * Measures the heap the local backend keeps per tracked client: the live heap after a full
  * GC with N distinct client addresses tracked by the default rule, minus the live heap with
  * none. Counts everything a client retains: the Caffeine entry, the hashed key and the
- * bucket4j bucket. The figure is {@code LocalRateLimitBackend.BYTES_PER_CLIENT}, from which
+ * bucket4j bucket. The figure is {@code LocalRateLimitBackend.bytesPerClient()}, from which
  * each rule's share of {@code max-memory} becomes its most tracked clients. The key's length
  * does not matter: only its 128-bit hash is kept.
  * <p>
@@ -58,7 +58,7 @@ public final class RateLimitHeapFootprint {
 		System.out.printf("per tracked client: %.0f bytes%n", (double) total / Math.max(1, tracked));
 		// Keep the backend reachable until after the measurement.
 		System.out.println("(backend " + backend.name() + ")");
-		System.out.printf("BYTES_PER_CLIENT in force: %d%n", LocalRateLimitBackend.BYTES_PER_CLIENT);
+		System.out.printf("bytes per client in force: %d%n", LocalRateLimitBackend.bytesPerClient());
 		backend.close();
 	}
 
