@@ -126,7 +126,9 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 
 	private boolean backendUnavailable(RateLimitRule rule, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
-		if (this.failureMode == FailureMode.OPEN) {
+		// The actuator's rule fails open whatever the mode: a limiter outage must not blind
+		// the monitoring that would show it
+		if (this.failureMode == FailureMode.OPEN || RateLimitProperties.ACTUATOR_RULE.equals(rule.name())) {
 			rule.failOpen.increment();
 			return true;
 		}

@@ -95,16 +95,21 @@ class KeyFloodProcessTests {
 					section.path("backendState").path("bytesPerClient").asLong(), maxClients, tracked, overflow);
 			assertThat(tracked).isLessThanOrEqualTo(maxClients);
 			assertThat(overflow).isGreaterThanOrEqualTo(KEYS - maxClients);
-			assertThat(statuses[0]).isLessThanOrEqualTo(maxClients + CAPACITY);
+			// The overflow bucket's burst, and what it refilled during the flood (CAPACITY an hour)
+			long refilled = (long) Math.ceil(CAPACITY * seconds / 3600) + 1;
+			assertThat(statuses[0]).isLessThanOrEqualTo(maxClients + CAPACITY + refilled);
 			// One WARN line a minute at most
 			long warnings = app.lines().stream().filter((line) -> line.contains("tracks its most clients")).count();
 			assertThat(warnings).isBetween(1L, 1 + (long) (seconds / 60) + 1);
 
-			// The legitimate client is still served, at its own limit: 99 tokens left
-			for (int i = 0; i < CAPACITY - 1; i++) {
-				assertThat(get(app, "/api/work?ms=0", "legit").statusCode()).isEqualTo(200);
+			// The legitimate client is still served, at its own limit: the 99 tokens it left, and
+			// what its bucket refilled during the flood, up to the burst
+			int served = 0;
+			while (served <= CAPACITY && get(app, "/api/work?ms=0", "legit").statusCode() == 200) {
+				served++;
 			}
-			assertThat(get(app, "/api/work?ms=0", "legit").statusCode()).isEqualTo(429);
+			System.out.printf("[key-flood] the known client: %d more requests served, then 429%n", served);
+			assertThat(served).isBetween(CAPACITY - 1, CAPACITY);
 
 			// The heap after a full collection
 			Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
