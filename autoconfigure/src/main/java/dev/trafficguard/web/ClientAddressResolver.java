@@ -123,11 +123,12 @@ public final class ClientAddressResolver {
 	 */
 	public String resolve(HttpServletRequest request) {
 		String address = uncanonical(request);
-		byte[] bytes = IpLiteral.parse(address);
-		if (bytes == null || (bytes.length == 4 && IpLiteral.isCanonicalIpv4(address))) {
+		if (address.indexOf(':') < 0) {
+			// Dotted decimal already: the server writes it so, and the walk accepts no other
 			return address;
 		}
-		return IpLiteral.format(bytes);
+		byte[] bytes = IpLiteral.parse(address);
+		return (bytes != null) ? IpLiteral.format(bytes) : address;
 	}
 
 	/**
@@ -142,14 +143,14 @@ public final class ClientAddressResolver {
 	 */
 	public String resolveNetwork(HttpServletRequest request, int ipv6PrefixLength) {
 		String address = uncanonical(request);
-		byte[] bytes = IpLiteral.parse(address);
-		if (bytes == null || (bytes.length == 4 && IpLiteral.isCanonicalIpv4(address))) {
+		if (address.indexOf(':') < 0) {
 			return address;
 		}
-		if (bytes.length == 4) {
-			return IpLiteral.format(bytes);
+		byte[] bytes = IpLiteral.parse(address);
+		if (bytes == null) {
+			return address;
 		}
-		if (ipv6PrefixLength >= 128) {
+		if (bytes.length == 4 || ipv6PrefixLength >= 128) {
 			return IpLiteral.format(bytes);
 		}
 		return IpLiteral.format(IpLiteral.network(bytes, ipv6PrefixLength)) + "/" + ipv6PrefixLength;

@@ -161,17 +161,6 @@ final class IpLiteral {
 	}
 
 	/**
-	 * Whether a literal that parsed as an IPv4 address is already written the canonical way
-	 * (dotted decimal, as {@link #format} writes it), so that it can be used as is.
-	 * @param text a literal {@link #parse} returned 4 bytes for
-	 * @return whether it has no colon (not an IPv4-mapped IPv6 form)
-	 */
-	static boolean isCanonicalIpv4(String text) {
-		// parse() rejects leading zeros, so only the IPv6 forms differ from format()
-		return text.indexOf(':') < 0;
-	}
-
-	/**
 	 * Write an address the canonical way: IPv4 in dotted decimal, IPv6 as RFC 5952 says
 	 * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}).
 	 * @param address the 4 or 16 address bytes
