@@ -15,10 +15,17 @@ import org.jspecify.annotations.Nullable;
 final class ClientKeys {
 
 	/**
-	 * Longest header value or principal name used as a key. A longer one is replaced by
-	 * the client's address, so that the memory a tracked client costs stays bounded.
+	 * Longest header value or principal name used as a key. A request with a longer header
+	 * value is answered 400 ({@link #TOO_LONG}); a longer principal name is replaced by the
+	 * client's address.
 	 */
 	static final int MAX_KEY_LENGTH = 256;
+
+	/**
+	 * The key of a request whose key header is longer than {@link #MAX_KEY_LENGTH}: the
+	 * filter answers it 400. Compared by identity, so no header value can be taken for it.
+	 */
+	static final String TOO_LONG = new String("<too long>");
 
 	/**
 	 * Prefix of the address used in place of a missing header or principal, so that no
@@ -34,22 +41,24 @@ final class ClientKeys {
 	 * @param key the rule's key, or {@code null} for the default
 	 * @param applicationResolver the application's resolver, if it defines one
 	 * @param addresses the client address resolver
+	 * @param ipv6PrefixLength the IPv6 prefix one host is taken to own
 	 * @return the resolver
 	 */
 	static ClientKeyResolver forKey(@Nullable String key, @Nullable ClientKeyResolver applicationResolver,
-			ClientAddressResolver addresses) {
+			ClientAddressResolver addresses, int ipv6PrefixLength) {
+		ClientKeyResolver address = (request) -> addresses.resolveNetwork(request, ipv6PrefixLength);
 		if (key == null) {
-			return (applicationResolver != null) ? applicationResolver : addresses::resolve;
+			return (applicationResolver != null) ? applicationResolver : address;
 		}
 		String trimmed = key.trim();
 		if (trimmed.equalsIgnoreCase(KeyKind.IP)) {
-			return addresses::resolve;
+			return address;
 		}
 		if (trimmed.equalsIgnoreCase(KeyKind.PRINCIPAL)) {
-			return (request) -> principal(request, addresses);
+			return (request) -> principal(request, address);
 		}
 		String header = trimmed.substring(KeyKind.HEADER_PREFIX.length()).trim();
-		return (request) -> header(request, header, addresses);
+		return (request) -> header(request, header, address);
 	}
 
 	/**
@@ -66,19 +75,19 @@ final class ClientKeys {
 		return trimmed.toLowerCase(Locale.ROOT);
 	}
 
-	private static String principal(HttpServletRequest request, ClientAddressResolver addresses) {
+	private static String principal(HttpServletRequest request, ClientKeyResolver address) {
 		Principal principal = request.getUserPrincipal();
 		String name = (principal != null) ? principal.getName() : null;
-		return usable(name) ? name : ADDRESS_FALLBACK + addresses.resolve(request);
+		return (name != null && !name.isEmpty() && name.length() <= MAX_KEY_LENGTH) ? name
+				: ADDRESS_FALLBACK + address.resolve(request);
 	}
 
-	private static String header(HttpServletRequest request, String header, ClientAddressResolver addresses) {
+	private static String header(HttpServletRequest request, String header, ClientKeyResolver address) {
 		String value = request.getHeader(header);
-		return usable(value) ? value : ADDRESS_FALLBACK + addresses.resolve(request);
-	}
-
-	private static boolean usable(@Nullable String key) {
-		return key != null && !key.isEmpty() && key.length() <= MAX_KEY_LENGTH;
+		if (value == null || value.isEmpty()) {
+			return ADDRESS_FALLBACK + address.resolve(request);
+		}
+		return (value.length() <= MAX_KEY_LENGTH) ? value : TOO_LONG;
 	}
 
 }

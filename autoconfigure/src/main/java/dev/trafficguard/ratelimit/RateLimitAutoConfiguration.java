@@ -1,6 +1,5 @@
 package dev.trafficguard.ratelimit;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -11,6 +10,7 @@ import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import dev.trafficguard.ratelimit.RateLimitProperties.Backend;
 import dev.trafficguard.web.CidrBlock;
 import dev.trafficguard.web.ClientAddressResolver;
+import dev.trafficguard.web.TrafficGuardWebProperties;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.RedisClient;
@@ -47,16 +47,18 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass({ Bucket.class, Caffeine.class, FilterRegistrationBean.class })
 @ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.rate-limit.enabled" },
 		matchIfMissing = true)
-@EnableConfigurationProperties(RateLimitProperties.class)
+@EnableConfigurationProperties({ RateLimitProperties.class, TrafficGuardWebProperties.class })
 public final class RateLimitAutoConfiguration {
 
 	private static final String ACTUATOR_ENDPOINT_CLASS = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientAddressResolver trafficGuardClientAddressResolver(RateLimitProperties properties, Environment environment) {
+	ClientAddressResolver trafficGuardClientAddressResolver(RateLimitProperties properties,
+			TrafficGuardWebProperties webProperties, Environment environment) {
 		List<CidrBlock> proxies = properties.getTrustedProxies().stream().map(CidrBlock::parse).toList();
-		return new ClientAddressResolver(proxies, isForwardedHeadersResolvedByServer(environment));
+		return new ClientAddressResolver(proxies, webProperties.getForwardedHeader(),
+				isForwardedHeadersResolvedByServer(environment));
 	}
 
 	/**
@@ -75,20 +77,19 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	RateLimitRules trafficGuardRateLimitRules(RateLimitProperties properties, Environment environment,
 			ObjectProvider<ClientKeyResolver> resolvers, ClientAddressResolver addresses) {
-		List<String> excluded = new ArrayList<>(properties.getExcludePaths());
-		String actuator = actuatorBasePath(environment);
-		if (actuator != null) {
-			excluded.add(actuator);
-			excluded.add(actuator + "/**");
-		}
-		return RateLimitRules.of(properties, excluded, resolvers.getIfUnique(), addresses);
+		return RateLimitRules.of(properties, actuatorBasePath(environment), resolvers.getIfUnique(), addresses);
 	}
 
 	/**
-	 * The actuator's base path on this server, or {@code null} if there is none to exclude.
+	 * The actuator's base path on this server, or {@code null} if its endpoints are not
+	 * served here under a path of their own.
 	 */
 	static @Nullable String actuatorBasePath(Environment environment) {
 		if (!ClassUtils.isPresent(ACTUATOR_ENDPOINT_CLASS, RateLimitAutoConfiguration.class.getClassLoader())) {
+			return null;
+		}
+		if (isOnManagementPort(environment)) {
+			// The endpoints have a server of their own: this filter never sees them.
 			return null;
 		}
 		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator").trim();
@@ -100,6 +101,21 @@ public final class RateLimitAutoConfiguration {
 			return null;
 		}
 		return basePath.startsWith("/") ? basePath : "/" + basePath;
+	}
+
+	/**
+	 * Whether the actuator's endpoints are served on a port of their own (or not at all),
+	 * as Spring Boot's {@code ManagementPortType} decides.
+	 */
+	private static boolean isOnManagementPort(Environment environment) {
+		Integer managementPort = environment.getProperty("management.server.port", Integer.class);
+		if (managementPort == null) {
+			return false;
+		}
+		Integer serverPort = environment.getProperty("server.port", Integer.class);
+		boolean same = (serverPort == null && managementPort == 8080)
+				|| (managementPort != 0 && managementPort.equals(serverPort));
+		return !same;
 	}
 
 	@Bean(destroyMethod = "close")
@@ -114,7 +130,9 @@ public final class RateLimitAutoConfiguration {
 			}
 			return RedisBackendFactory.create(properties, beanFactory);
 		}
-		return new LocalRateLimitBackend(rules.rules(), properties.getMaxClients());
+		long maxMemory = (properties.getMaxMemory() != null) ? properties.getMaxMemory().toBytes()
+				: LocalRateLimitBackend.defaultMaxMemory();
+		return new LocalRateLimitBackend(rules.rules(), properties.getMaxClients(), maxMemory);
 	}
 
 	@Bean

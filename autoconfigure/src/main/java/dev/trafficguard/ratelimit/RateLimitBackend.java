@@ -31,6 +31,24 @@ interface RateLimitBackend extends AutoCloseable {
 	long trackedClients();
 
 	/**
+	 * The number of clients of one rule whose buckets are kept in this instance.
+	 * @param rule the rule
+	 * @return the count, or -1 if the backend does not keep them here
+	 */
+	default long trackedClients(RateLimitRule rule) {
+		return -1;
+	}
+
+	/**
+	 * The most clients of one rule this instance keeps buckets for.
+	 * @param rule the rule
+	 * @return the cap, or -1 if the backend does not keep them here
+	 */
+	default long maxClients(RateLimitRule rule) {
+		return -1;
+	}
+
+	/**
 	 * The backend's live state, for the actuator endpoint.
 	 * @return the state
 	 */

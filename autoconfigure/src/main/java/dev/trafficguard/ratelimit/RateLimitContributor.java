@@ -52,13 +52,22 @@ final class RateLimitContributor implements TrafficGuardContributor {
 				this.properties.getFailureMode().name().toLowerCase(java.util.Locale.ROOT)));
 		section.put("trustedProxies", this.settingSources.describe(prefix + ".trusted-proxies",
 				this.addresses.getTrustedProxies().stream().map(Object::toString).toList()));
+		section.put("forwardedHeader", this.settingSources.describe("traffic-guard.web.forwarded-header",
+				this.addresses.getForwardedHeader().headerName()));
 		section.put("forwardedHeadersResolvedByServer", this.addresses.isResolvedByServer());
+		section.put("ipv6PrefixLength",
+				this.settingSources.describe(prefix + ".ipv6-prefix-length", this.properties.getIpv6PrefixLength()));
+		if (this.backend.trackedClients() >= 0) {
+			section.put("maxMemory", this.settingSources.describe(prefix + ".max-memory",
+					this.backend.describe().get("maxMemory")));
+		}
 		section.put("headersOnAllowed",
 				this.settingSources.describe(prefix + ".headers-on-allowed", this.properties.isHeadersOnAllowed()));
 		section.put("excludedPaths", this.rules.excludedPaths());
 		List<Map<String, Object>> rules = new ArrayList<>();
 		for (RateLimitRule rule : this.rules.rules()) {
-			String rulePrefix = prefix + ".rules." + rule.name();
+			String rulePrefix = RateLimitProperties.ACTUATOR_RULE.equals(rule.name()) ? prefix + ".actuator"
+					: prefix + ".rules." + rule.name();
 			Map<String, Object> described = new LinkedHashMap<>();
 			described.put("name", rule.name());
 			described.put("order", rule.order());
@@ -71,11 +80,18 @@ final class RateLimitContributor implements TrafficGuardContributor {
 			described.put("refillPeriod", this.settingSources.describe(rulePrefix + ".refill-period",
 					PropertyCheck.format(rule.refillPeriod())));
 			described.put("policy", rule.policyHeader());
+			long tracked = this.backend.trackedClients(rule);
+			if (tracked >= 0) {
+				described.put("trackedClients", tracked);
+				described.put("maxClients", this.backend.maxClients(rule));
+			}
 			Map<String, Long> counts = new LinkedHashMap<>();
 			counts.put("allowed", rule.allowed.sum());
 			counts.put("limited", rule.limited.sum());
 			counts.put("failOpen", rule.failOpen.sum());
 			counts.put("failClosed", rule.failClosed.sum());
+			counts.put("invalidKey", rule.invalidKey.sum());
+			counts.put("overflow", rule.overflow.sum());
 			described.put("counts", counts);
 			rules.add(described);
 		}

@@ -89,6 +89,14 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 		if (key == null) {
 			return true;
 		}
+		if (key == ClientKeys.TOO_LONG) {
+			rule.invalidKey.increment();
+			if (!response.isCommitted()) {
+				this.writer.write(response, Problem.of(HttpStatus.BAD_REQUEST, rule.invalidKeyDetail()),
+						request.getRequestURI());
+			}
+			return false;
+		}
 		ConsumptionProbe probe = this.backend.tryConsume(rule, key);
 		if (probe == null) {
 			return backendUnavailable(rule, request, response);
@@ -118,7 +126,9 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 
 	private boolean backendUnavailable(RateLimitRule rule, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
-		if (this.failureMode == FailureMode.OPEN) {
+		// The actuator's rule fails open whatever the mode: a limiter outage must not blind
+		// the monitoring that would show it
+		if (this.failureMode == FailureMode.OPEN || RateLimitProperties.ACTUATOR_RULE.equals(rule.name())) {
 			rule.failOpen.increment();
 			return true;
 		}

@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Binds the rate limiter's meters: {@code traffic.guard.ratelimit.requests} per rule and
- * outcome ({@code allowed}, {@code limited}, {@code fail-open}, {@code fail-closed}), read
- * from the counts the filter keeps, so the request path never touches a registry; and the
+ * outcome ({@code allowed}, {@code limited}, {@code fail-open}, {@code fail-closed},
+ * {@code invalid-key}), read from the counts the filter keeps, so the request path never
+ * touches a registry; {@code traffic.guard.ratelimit.overflow} per rule, the requests of
+ * clients that shared the overflow bucket of a full table; and the
  * {@code traffic.guard.ratelimit.clients} gauge of clients tracked by the local backend.
  */
 final class RateLimitMetrics implements MeterBinder {
@@ -18,6 +20,8 @@ final class RateLimitMetrics implements MeterBinder {
 	static final String REQUESTS = "traffic.guard.ratelimit.requests";
 
 	static final String CLIENTS = "traffic.guard.ratelimit.clients";
+
+	static final String OVERFLOW = "traffic.guard.ratelimit.overflow";
 
 	private final RateLimitRules rules;
 
@@ -35,6 +39,11 @@ final class RateLimitMetrics implements MeterBinder {
 			counter(registry, rule, "limited", rule.limited);
 			counter(registry, rule, "fail-open", rule.failOpen);
 			counter(registry, rule, "fail-closed", rule.failClosed);
+			counter(registry, rule, "invalid-key", rule.invalidKey);
+			FunctionCounter.builder(OVERFLOW, rule.overflow, LongAdder::sum)
+				.description("Requests of clients that shared the overflow bucket because the rule's table was full")
+				.tag("rule", rule.name())
+				.register(registry);
 		}
 		if (this.backend.trackedClients() >= 0) {
 			Gauge.builder(CLIENTS, this.backend, RateLimitBackend::trackedClients)

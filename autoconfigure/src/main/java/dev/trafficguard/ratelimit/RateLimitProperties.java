@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.http.HttpMethod;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
@@ -29,6 +30,11 @@ public class RateLimitProperties implements InitializingBean {
 	 * The name of the rule that is on out of the box.
 	 */
 	public static final String DEFAULT_RULE = "default";
+
+	/**
+	 * The name of the rule for the actuator's endpoints (see {@link Actuator}).
+	 */
+	public static final String ACTUATOR_RULE = "actuator";
 
 	/**
 	 * Whether requests are rate limited per client.
@@ -49,8 +55,13 @@ public class RateLimitProperties implements InitializingBean {
 	private Map<String, Rule> rules = new LinkedHashMap<>(Map.of(DEFAULT_RULE, new Rule()));
 
 	/**
-	 * Paths no rule limits, as Spring path patterns. The actuator base path is always
-	 * excluded.
+	 * The rule for the actuator's endpoints on the application's port.
+	 */
+	private final Actuator actuator = new Actuator();
+
+	/**
+	 * Paths no rule limits, as Spring path patterns. The actuator's health endpoint
+	 * (/actuator/health/**) is always excluded.
 	 */
 	private List<String> excludePaths = new ArrayList<>();
 
@@ -62,11 +73,23 @@ public class RateLimitProperties implements InitializingBean {
 	private List<String> trustedProxies = new ArrayList<>();
 
 	/**
-	 * Most clients tracked by the local backend, per rule (about 390 bytes each). Beyond
-	 * it, the least recently seen clients' buckets are evicted, so a flood of distinct
-	 * addresses cannot exhaust the heap.
+	 * Most clients tracked by the local backend, per rule, whatever max-memory allows.
 	 */
 	private long maxClients = 1_000_000;
+
+	/**
+	 * Heap the local backend's buckets may take, over all rules, shared evenly by them; each
+	 * rule tracks at most its share divided by the bytes a client costs. Clients beyond
+	 * share one overflow bucket per rule. Defaults to 5% of the maximum heap.
+	 */
+	private @Nullable DataSize maxMemory;
+
+	/**
+	 * Length of the IPv6 prefix one client is taken to own: requests from addresses in one
+	 * such network share a bucket (a host is usually given a whole /64). 128: every IPv6
+	 * address on its own.
+	 */
+	private int ipv6PrefixLength = 64;
 
 	/**
 	 * Whether responses that are allowed carry the RateLimit and RateLimit-Policy headers
@@ -138,6 +161,26 @@ public class RateLimitProperties implements InitializingBean {
 		this.maxClients = maxClients;
 	}
 
+	public Actuator getActuator() {
+		return this.actuator;
+	}
+
+	public @Nullable DataSize getMaxMemory() {
+		return this.maxMemory;
+	}
+
+	public void setMaxMemory(@Nullable DataSize maxMemory) {
+		this.maxMemory = maxMemory;
+	}
+
+	public int getIpv6PrefixLength() {
+		return this.ipv6PrefixLength;
+	}
+
+	public void setIpv6PrefixLength(int ipv6PrefixLength) {
+		this.ipv6PrefixLength = ipv6PrefixLength;
+	}
+
 	public boolean isHeadersOnAllowed() {
 		return this.headersOnAllowed;
 	}
@@ -173,6 +216,16 @@ public class RateLimitProperties implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		PropertyCheck.between(PREFIX + ".max-clients", this.maxClients, 1, 100_000_000);
+		if (this.maxMemory != null) {
+			long heap = Runtime.getRuntime().maxMemory();
+			PropertyCheck.check(this.maxMemory.toBytes() >= 1024 && this.maxMemory.toBytes() <= heap / 2,
+					PREFIX + ".max-memory", format(this.maxMemory.toBytes()), "between 1KB and half the maximum heap ("
+							+ DataSize.ofBytes(heap / 2).toMegabytes() + "MB)");
+		}
+		PropertyCheck.between(PREFIX + ".ipv6-prefix-length", this.ipv6PrefixLength, 1, 128);
+		PropertyCheck.check(!this.rules.containsKey(ACTUATOR_RULE), PREFIX + ".rules." + ACTUATOR_RULE,
+				ACTUATOR_RULE, "another name: the actuator's rule is configured under " + PREFIX + ".actuator.*");
+		this.actuator.check(PREFIX + ".actuator");
 		PropertyCheck.between(PREFIX + ".redis-timeout", this.redisTimeout, Duration.ofMillis(1),
 				Duration.ofSeconds(10));
 		PropertyCheck.check(!this.redisKeyPrefix.isEmpty(), PREFIX + ".redis-key-prefix", this.redisKeyPrefix,
@@ -188,6 +241,21 @@ public class RateLimitProperties implements InitializingBean {
 		this.rules.forEach((name, rule) -> rule.check(PREFIX + ".rules." + name));
 	}
 
+	/**
+	 * Format a size in bytes as a property value a user would write, such as {@code 12MB}
+	 * (whole kilobytes, rounded down, when no larger unit divides it).
+	 */
+	static String format(long bytes) {
+		long[] units = { 1L << 40, 1L << 30, 1L << 20, 1L << 10 };
+		String[] names = { "TB", "GB", "MB", "KB" };
+		for (int i = 0; i < units.length; i++) {
+			if (bytes >= units[i] && bytes % units[i] == 0) {
+				return (bytes / units[i]) + names[i];
+			}
+		}
+		return (bytes >= 1024) ? (bytes / 1024) + "KB" : bytes + "B";
+	}
+
 	static void checkPattern(String property, @Nullable String pattern) {
 		boolean valid;
 		try {
@@ -197,6 +265,80 @@ public class RateLimitProperties implements InitializingBean {
 			valid = false;
 		}
 		PropertyCheck.check(valid, property, pattern, "a Spring path pattern starting with / such as /api/**");
+	}
+
+	/**
+	 * The built-in rule for the actuator's endpoints other than health, when they are served
+	 * on the application's port: per client address, asked before every other rule.
+	 */
+	public static class Actuator {
+
+		/**
+		 * Whether the actuator's endpoints other than health are rate limited. When false,
+		 * no path under the actuator's base path is.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most requests to the actuator a client may make in a burst.
+		 */
+		private long capacity = 20;
+
+		/**
+		 * Tokens added back every refill period.
+		 */
+		private long refillTokens = 20;
+
+		/**
+		 * Period over which refill-tokens are added back, smoothly.
+		 */
+		private Duration refillPeriod = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public long getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(long capacity) {
+			this.capacity = capacity;
+		}
+
+		public long getRefillTokens() {
+			return this.refillTokens;
+		}
+
+		public void setRefillTokens(long refillTokens) {
+			this.refillTokens = refillTokens;
+		}
+
+		public Duration getRefillPeriod() {
+			return this.refillPeriod;
+		}
+
+		public void setRefillPeriod(Duration refillPeriod) {
+			this.refillPeriod = refillPeriod;
+		}
+
+		void check(String prefix) {
+			checkBucket(prefix, this.capacity, this.refillTokens, this.refillPeriod);
+		}
+
+	}
+
+	static void checkBucket(String prefix, long capacity, long refillTokens, @Nullable Duration refillPeriod) {
+		PropertyCheck.between(prefix + ".capacity", capacity, 1, 1_000_000_000);
+		PropertyCheck.between(prefix + ".refill-tokens", refillTokens, 1, 1_000_000_000);
+		PropertyCheck.between(prefix + ".refill-period", refillPeriod, Duration.ofMillis(1), Duration.ofDays(1));
+		PropertyCheck.check(refillTokens <= refillPeriod.toNanos(), prefix + ".refill-tokens", refillTokens,
+				"at most one token per nanosecond of refill-period (" + refillPeriod.toNanos() + " for "
+						+ PropertyCheck.format(refillPeriod) + ")");
 	}
 
 	/**
@@ -348,13 +490,7 @@ public class RateLimitProperties implements InitializingBean {
 		}
 
 		void check(String prefix) {
-			PropertyCheck.between(prefix + ".capacity", this.capacity, 1, 1_000_000_000);
-			PropertyCheck.between(prefix + ".refill-tokens", this.refillTokens, 1, 1_000_000_000);
-			PropertyCheck.between(prefix + ".refill-period", this.refillPeriod, Duration.ofMillis(1),
-					Duration.ofDays(1));
-			PropertyCheck.check(this.refillTokens <= this.refillPeriod.toNanos(), prefix + ".refill-tokens",
-					this.refillTokens, "at most one token per nanosecond of refill-period (" + this.refillPeriod.toNanos()
-							+ " for " + PropertyCheck.format(this.refillPeriod) + ")");
+			checkBucket(prefix, this.capacity, this.refillTokens, this.refillPeriod);
 			PropertyCheck.check(!this.paths.isEmpty(), prefix + ".paths", this.paths, "at least one path pattern");
 			for (int i = 0; i < this.paths.size(); i++) {
 				checkPattern(prefix + ".paths[" + i + "]", this.paths.get(i));

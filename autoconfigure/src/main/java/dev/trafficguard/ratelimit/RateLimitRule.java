@@ -63,6 +63,18 @@ final class RateLimitRule {
 
 	final LongAdder failClosed = new LongAdder();
 
+	/**
+	 * Requests of clients that shared the overflow bucket because the rule's table was full.
+	 */
+	final LongAdder overflow = new LongAdder();
+
+	/**
+	 * Requests answered 400 because their key was too long.
+	 */
+	final LongAdder invalidKey = new LongAdder();
+
+	private final String invalidKeyDetail;
+
 	RateLimitRule(String name, int order, List<String> paths, List<String> methods, String keyDescription,
 			ClientKeyResolver keyResolver, long capacity, long refillTokens, Duration refillPeriod,
 			String redisKeyPrefix) {
@@ -88,6 +100,8 @@ final class RateLimitRule {
 		this.rejectionDetail = "Rate limit '" + name + "' exceeded: at most " + capacity + " requests in a burst and "
 				+ refillTokens + " per " + PropertyCheck.format(refillPeriod) + " for each client.";
 		this.redisKeyPrefix = (redisKeyPrefix + name + ":").getBytes(StandardCharsets.UTF_8);
+		this.invalidKeyDetail = "The client key of rate limit '" + name + "' (" + keyDescription
+				+ ") is longer than " + ClientKeys.MAX_KEY_LENGTH + " characters.";
 	}
 
 	/**
@@ -190,6 +204,13 @@ final class RateLimitRule {
 	 */
 	String rejectionDetail() {
 		return this.rejectionDetail;
+	}
+
+	/**
+	 * The {@code detail} of the problem a request with a too long key is answered with.
+	 */
+	String invalidKeyDetail() {
+		return this.invalidKeyDetail;
 	}
 
 	/**

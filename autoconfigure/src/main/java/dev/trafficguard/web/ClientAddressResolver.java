@@ -11,52 +11,92 @@ import org.jspecify.annotations.Nullable;
 /**
  * Resolves the address of the client that sent a request.
  * <p>
- * {@code Forwarded} (RFC 7239) and {@code X-Forwarded-For} are believed only when the
- * connection comes from a trusted proxy. The client is then the right-most address of the
- * chain that is not a trusted proxy: every proxy appends the address it received the request
- * from, so only the addresses our own proxies appended can be believed, and the first
- * address to the left of them is the one that connected to our edge. From anyone else the
- * headers are ignored, so a client cannot pick a new identity per request. Malformed values
- * are never an error: the walk stops at the first one and the nearest address known so far
- * is used.
+ * One forwarded header, {@code X-Forwarded-For} or {@code Forwarded} (RFC 7239), whichever
+ * the deployment's proxy writes, is believed, and only when the connection comes from a
+ * trusted proxy; the other header is ignored entirely, since a proxy passes a header it does
+ * not write through untouched. The client is then the right-most address of the chain that
+ * is not a trusted proxy: every proxy appends the address it received the request from, so
+ * only the addresses our own proxies appended can be believed, and the first address to the
+ * left of them is the one that connected to our edge. From anyone else the headers are
+ * ignored, so a client cannot pick a new identity per request. Malformed values are never an
+ * error: the walk stops at the first one and the nearest address known so far is used. A
+ * chain longer than {@value #MAX_HOPS} entries is read from its right end, where the entries
+ * our proxies wrote are, and only that far.
+ * <p>
+ * Addresses come back in one canonical form, so that one client has one name: IPv4 in dotted
+ * decimal ({@code ::ffff:10.1.1.1} is {@code 10.1.1.1}), IPv6 as RFC 5952 writes it. A
+ * literal with a leading zero ({@code 010.1.1.1}) is not taken for an address: it is octal to
+ * some parsers and decimal to others.
  * <p>
  * When the server already resolves forwarded headers itself (Spring Boot's
  * {@code server.forward-headers-strategy}), the address it worked out is used as is.
  */
 public final class ClientAddressResolver {
 
-	private static final String FORWARDED = "Forwarded";
-
-	private static final String X_FORWARDED_FOR = "X-Forwarded-For";
-
 	/**
-	 * The most hops walked in a forwarded chain: a bound on the work a long header costs.
+	 * The most hops walked in a forwarded chain, and the most header lines read (the last
+	 * ones): a bound on the work a long header costs.
 	 */
 	static final int MAX_HOPS = 32;
 
 	private final List<CidrBlock> trustedProxies;
 
+	private final ForwardedHeader forwardedHeader;
+
 	private final boolean resolvedByServer;
 
 	/**
-	 * Create a resolver.
-	 * @param trustedProxies the proxies whose forwarded headers are believed
+	 * Create a resolver that believes {@code X-Forwarded-For}.
+	 * @param trustedProxies the proxies whose forwarded header is believed
 	 * @param resolvedByServer whether the server already resolves forwarded headers (then
 	 * the request's remote address is the client's)
 	 */
 	public ClientAddressResolver(List<CidrBlock> trustedProxies, boolean resolvedByServer) {
+		this(trustedProxies, ForwardedHeader.X_FORWARDED_FOR, resolvedByServer);
+	}
+
+	/**
+	 * Create a resolver.
+	 * @param trustedProxies the proxies whose forwarded header is believed
+	 * @param forwardedHeader the one forwarded header believed
+	 * @param resolvedByServer whether the server already resolves forwarded headers (then
+	 * the request's remote address is the client's)
+	 */
+	public ClientAddressResolver(List<CidrBlock> trustedProxies, ForwardedHeader forwardedHeader,
+			boolean resolvedByServer) {
 		this.trustedProxies = List.copyOf(trustedProxies);
+		this.forwardedHeader = forwardedHeader;
 		this.resolvedByServer = resolvedByServer;
 	}
 
 	/**
-	 * Create a resolver that believes forwarded headers from the given proxies.
+	 * Create a resolver that believes {@code X-Forwarded-For} from the given proxies.
 	 * @param trustedProxies the proxies as CIDR blocks, such as {@code 10.0.0.0/8}
 	 * @return the resolver
 	 * @throws IllegalArgumentException if an entry is not a CIDR block
 	 */
 	public static ClientAddressResolver trusting(List<String> trustedProxies) {
-		return new ClientAddressResolver(trustedProxies.stream().map(CidrBlock::parse).toList(), false);
+		return trusting(trustedProxies, ForwardedHeader.X_FORWARDED_FOR);
+	}
+
+	/**
+	 * Create a resolver that believes one forwarded header from the given proxies.
+	 * @param trustedProxies the proxies as CIDR blocks, such as {@code 10.0.0.0/8}
+	 * @param forwardedHeader the one forwarded header believed
+	 * @return the resolver
+	 * @throws IllegalArgumentException if an entry is not a CIDR block
+	 */
+	public static ClientAddressResolver trusting(List<String> trustedProxies, ForwardedHeader forwardedHeader) {
+		return new ClientAddressResolver(trustedProxies.stream().map(CidrBlock::parse).toList(), forwardedHeader,
+				false);
+	}
+
+	/**
+	 * The forwarded header believed from a trusted proxy.
+	 * @return the header
+	 */
+	public ForwardedHeader getForwardedHeader() {
+		return this.forwardedHeader;
 	}
 
 	/**
@@ -78,19 +118,54 @@ public final class ClientAddressResolver {
 	/**
 	 * The address of the client that sent the request.
 	 * @param request the request
-	 * @return the client's address, as a literal
+	 * @return the client's address, as a canonical literal (or the remote address as the
+	 * server gave it if it is not an IP address)
 	 */
 	public String resolve(HttpServletRequest request) {
+		String address = uncanonical(request);
+		if (address.indexOf(':') < 0) {
+			// Dotted decimal already: the server writes it so, and the walk accepts no other
+			return address;
+		}
+		byte[] bytes = IpLiteral.parse(address);
+		return (bytes != null) ? IpLiteral.format(bytes) : address;
+	}
+
+	/**
+	 * The client's address as the key of what one host can own: an IPv4 address as is, an
+	 * IPv6 address as its network of the given prefix length, such as
+	 * {@code 2001:db8:1:2::/64}, since one host is given a whole /64 and could otherwise
+	 * pick a new address per request.
+	 * @param request the request
+	 * @param ipv6PrefixLength the length of the IPv6 prefix one host is taken to own (128:
+	 * every address on its own)
+	 * @return the canonical address or network
+	 */
+	public String resolveNetwork(HttpServletRequest request, int ipv6PrefixLength) {
+		String address = uncanonical(request);
+		if (address.indexOf(':') < 0) {
+			return address;
+		}
+		byte[] bytes = IpLiteral.parse(address);
+		if (bytes == null) {
+			return address;
+		}
+		if (bytes.length == 4 || ipv6PrefixLength >= 128) {
+			return IpLiteral.format(bytes);
+		}
+		return IpLiteral.format(IpLiteral.network(bytes, ipv6PrefixLength)) + "/" + ipv6PrefixLength;
+	}
+
+	/**
+	 * The client's address as the request or the believed header wrote it.
+	 */
+	private String uncanonical(HttpServletRequest request) {
 		String remote = request.getRemoteAddr();
 		if (this.resolvedByServer || this.trustedProxies.isEmpty() || !isTrusted(remote)) {
 			return remote;
 		}
-		List<String> forwarded = lines(request.getHeaders(FORWARDED));
-		if (!forwarded.isEmpty()) {
-			return walk(forwarded, true, remote);
-		}
-		List<String> forwardedFor = lines(request.getHeaders(X_FORWARDED_FOR));
-		return forwardedFor.isEmpty() ? remote : walk(forwardedFor, false, remote);
+		List<String> lines = lastLines(request.getHeaders(this.forwardedHeader.headerName()));
+		return lines.isEmpty() ? remote : walk(lines, this.forwardedHeader == ForwardedHeader.FORWARDED, remote);
 	}
 
 	private boolean isTrusted(@Nullable String address) {
@@ -198,7 +273,11 @@ public final class ClientAddressResolver {
 		return end;
 	}
 
-	private static List<String> lines(@Nullable Enumeration<String> headers) {
+	/**
+	 * The last {@value #MAX_HOPS} lines of a header, in order: a proxy appends its own line
+	 * after the client's, so the lines that can be believed are the last ones.
+	 */
+	private static List<String> lastLines(@Nullable Enumeration<String> headers) {
 		if (headers == null || !headers.hasMoreElements()) {
 			return Collections.emptyList();
 		}
@@ -206,12 +285,53 @@ public final class ClientAddressResolver {
 		if (!headers.hasMoreElements()) {
 			return List.of(first);
 		}
-		List<String> lines = new ArrayList<>();
-		lines.add(first);
-		while (headers.hasMoreElements() && lines.size() < MAX_HOPS) {
-			lines.add(headers.nextElement());
+		// The server bounds the number of header lines (Tomcat: maxHeaderCount, 100)
+		String[] ring = new String[MAX_HOPS];
+		ring[0] = first;
+		int count = 1;
+		while (headers.hasMoreElements()) {
+			ring[count % MAX_HOPS] = headers.nextElement();
+			count++;
+		}
+		int kept = Math.min(count, MAX_HOPS);
+		List<String> lines = new ArrayList<>(kept);
+		for (int i = count - kept; i < count; i++) {
+			lines.add(ring[i % MAX_HOPS]);
 		}
 		return lines;
+	}
+
+	/**
+	 * The forwarded headers a resolver can believe.
+	 */
+	public enum ForwardedHeader {
+
+		/**
+		 * {@code X-Forwarded-For}: a comma-separated list of addresses, each proxy appending
+		 * the one it received the request from (nginx, HAProxy, most cloud load balancers).
+		 */
+		X_FORWARDED_FOR("X-Forwarded-For"),
+
+		/**
+		 * {@code Forwarded} (RFC 7239): the {@code for} parameter of each element (Envoy
+		 * and others when configured for it).
+		 */
+		FORWARDED("Forwarded");
+
+		private final String headerName;
+
+		ForwardedHeader(String headerName) {
+			this.headerName = headerName;
+		}
+
+		/**
+		 * The header's name.
+		 * @return the name as sent on the wire
+		 */
+		public String headerName() {
+			return this.headerName;
+		}
+
 	}
 
 }

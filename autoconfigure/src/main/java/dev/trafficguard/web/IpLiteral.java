@@ -160,4 +160,70 @@ final class IpLiteral {
 		return address[10] == (byte) 0xff && address[11] == (byte) 0xff;
 	}
 
+	/**
+	 * Write an address the canonical way: IPv4 in dotted decimal, IPv6 as RFC 5952 says
+	 * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}).
+	 * @param address the 4 or 16 address bytes
+	 * @return the literal
+	 */
+	static String format(byte[] address) {
+		if (address.length == 4) {
+			return new StringBuilder(15).append(address[0] & 0xff)
+				.append('.')
+				.append(address[1] & 0xff)
+				.append('.')
+				.append(address[2] & 0xff)
+				.append('.')
+				.append(address[3] & 0xff)
+				.toString();
+		}
+		int[] groups = new int[8];
+		for (int i = 0; i < 8; i++) {
+			groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+		}
+		int bestStart = -1;
+		int bestLength = 1;
+		for (int i = 0; i < 8;) {
+			if (groups[i] != 0) {
+				i++;
+				continue;
+			}
+			int start = i;
+			while (i < 8 && groups[i] == 0) {
+				i++;
+			}
+			if (i - start > bestLength) {
+				bestStart = start;
+				bestLength = i - start;
+			}
+		}
+		StringBuilder text = new StringBuilder(39);
+		for (int i = 0; i < 8; i++) {
+			if (i == bestStart) {
+				text.append("::");
+				i += bestLength - 1;
+				continue;
+			}
+			if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+				text.append(':');
+			}
+			text.append(Integer.toHexString(groups[i]));
+		}
+		return text.toString();
+	}
+
+	/**
+	 * The network of an address: its first {@code prefixLength} bits, the rest zero.
+	 * @param address the 4 or 16 address bytes
+	 * @param prefixLength the number of bits kept
+	 * @return a new array with the network's bytes
+	 */
+	static byte[] network(byte[] address, int prefixLength) {
+		byte[] network = address.clone();
+		for (int bit = prefixLength; bit < network.length * 8; bit++) {
+			network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+		}
+		return network;
+	}
+
 }

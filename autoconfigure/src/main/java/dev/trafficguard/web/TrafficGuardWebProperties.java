@@ -10,8 +10,24 @@ public class TrafficGuardWebProperties {
 
 	private final ProblemDetails problemDetails = new ProblemDetails();
 
+	/**
+	 * The one forwarded header believed from a trusted proxy (see
+	 * traffic-guard.rate-limit.trusted-proxies): 'x-forwarded-for' or 'forwarded' (RFC
+	 * 7239), whichever your proxy writes. The other header is ignored entirely, so a client
+	 * cannot pick its identity through the header the proxy leaves untouched.
+	 */
+	private ClientAddressResolver.ForwardedHeader forwardedHeader = ClientAddressResolver.ForwardedHeader.X_FORWARDED_FOR;
+
 	public ProblemDetails getProblemDetails() {
 		return this.problemDetails;
+	}
+
+	public ClientAddressResolver.ForwardedHeader getForwardedHeader() {
+		return this.forwardedHeader;
+	}
+
+	public void setForwardedHeader(ClientAddressResolver.ForwardedHeader forwardedHeader) {
+		this.forwardedHeader = forwardedHeader;
 	}
 
 	/**

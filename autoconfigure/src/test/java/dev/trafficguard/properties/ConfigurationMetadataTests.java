@@ -27,7 +27,7 @@ class ConfigurationMetadataTests {
 	 */
 	private static final Set<String> NO_STATIC_DEFAULT = Set.of("traffic-guard.executor.core-size",
 			"traffic-guard.executor.max-size", "traffic-guard.executor.queue-capacity", "traffic-guard.executor.pools",
-			"traffic-guard.rate-limit.exclude-paths", "traffic-guard.rate-limit.rules",
+			"traffic-guard.rate-limit.exclude-paths", "traffic-guard.rate-limit.max-memory", "traffic-guard.rate-limit.rules",
 			"traffic-guard.rate-limit.trusted-proxies", "traffic-guard.shutdown.pre-stop-delay");
 
 	@Test

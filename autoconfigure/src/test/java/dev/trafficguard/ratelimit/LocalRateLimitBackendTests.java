@@ -25,7 +25,7 @@ class LocalRateLimitBackendTests {
 	@Test
 	void concurrentRequestsOfOneClientTakeExactlyTheBurst() throws Exception {
 		RateLimitRule rule = rule(50);
-		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 1000);
+		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 1000, Long.MAX_VALUE / 2);
 		int threads = 8;
 		int perThread = 20;
 		CyclicBarrier start = new CyclicBarrier(threads);
@@ -56,21 +56,52 @@ class LocalRateLimitBackendTests {
 	}
 
 	@Test
-	void keepsAtMostMaxClientsUnderAFloodOfDistinctAddresses() {
+	void newClientsOfAFullTableShareOneOverflowBucketAndTrackedClientsKeepTheirs() {
 		RateLimitRule rule = rule(10);
-		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 100);
+		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 100, Long.MAX_VALUE / 2);
+		assertThat(backend.tryConsume(rule, "tracked").isConsumed()).isTrue();
+		int consumed = 0;
 		for (int i = 0; i < 20_000; i++) {
-			assertThat(backend.tryConsume(rule, "10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff))
-				.isConsumed()).isTrue();
+			String key = "10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
+			consumed += backend.tryConsume(rule, key).isConsumed() ? 1 : 0;
 		}
 		backend.cleanUp();
 		assertThat(backend.trackedClients()).isLessThanOrEqualTo(100);
+		assertThat(backend.maxClients(rule)).isEqualTo(100);
+		// 99 clients got a bucket of their own, every later one shared the overflow bucket of 10
+		assertThat(consumed).isEqualTo(99 + 10);
+		assertThat(rule.overflow.sum()).isEqualTo(20_000 - 99);
+		// A client tracked before the flood still has its own bucket
+		assertThat(backend.tryConsume(rule, "tracked").isConsumed()).isTrue();
+		backend.close();
+	}
+
+	@Test
+	void derivesEachRulesMostClientsFromTheMemoryBudget() {
+		long perClient = LocalRateLimitBackend.bytesPerClient();
+		assertThat(LocalRateLimitBackend.maxClientsPerRule(perClient * 1000 * 2, 2, 1_000_000)).isEqualTo(1000);
+		assertThat(LocalRateLimitBackend.maxClientsPerRule(perClient * 1000 * 2, 2, 10)).isEqualTo(10);
+		assertThat(LocalRateLimitBackend.maxClientsPerRule(1, 3, 1_000_000)).isEqualTo(1);
+	}
+
+	@Test
+	void keepsLongKeysAsAFixedSizeHash() {
+		RateLimitRule rule = rule(1);
+		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 100, Long.MAX_VALUE / 2);
+		String longKey = "k".repeat(10_000);
+		assertThat(backend.tryConsume(rule, longKey).isConsumed()).isTrue();
+		assertThat(backend.tryConsume(rule, "k".repeat(10_000)).isConsumed()).isFalse();
+		assertThat(backend.tryConsume(rule, "k".repeat(9_999) + "j").isConsumed()).isTrue();
+		assertThat(BucketKey.of("a", 1, 2)).isEqualTo(BucketKey.of("a", 1, 2))
+			.isNotEqualTo(BucketKey.of("a", 1, 3))
+			.isNotEqualTo(BucketKey.of("b", 1, 2));
+		backend.close();
 	}
 
 	@Test
 	void keepsEachClientsBucketApart() {
 		RateLimitRule rule = rule(1);
-		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 100);
+		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 100, Long.MAX_VALUE / 2);
 		assertThat(backend.tryConsume(rule, "a").isConsumed()).isTrue();
 		assertThat(backend.tryConsume(rule, "a").isConsumed()).isFalse();
 		assertThat(backend.tryConsume(rule, "b").isConsumed()).isTrue();
@@ -78,7 +109,7 @@ class LocalRateLimitBackendTests {
 
 	private RateLimitRule rule(long capacity) {
 		return new RateLimitRule("test", 0, List.of("/**"), List.of(), "ip",
-				ClientKeys.forKey(null, null, this.addresses), capacity, 1, Duration.ofHours(1), "test:");
+				ClientKeys.forKey(null, null, this.addresses, 64), capacity, 1, Duration.ofHours(1), "test:");
 	}
 
 }

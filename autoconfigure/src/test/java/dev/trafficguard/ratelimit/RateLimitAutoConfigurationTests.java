@@ -10,6 +10,7 @@ import dev.trafficguard.properties.Setting;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import dev.trafficguard.test.TrafficGuardDefaultsInitializer;
 import dev.trafficguard.web.ClientAddressResolver;
+import dev.trafficguard.web.ClientAddressResolver.ForwardedHeader;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,16 +48,23 @@ class RateLimitAutoConfigurationTests {
 					FilterRegistrationBean.class);
 			assertThat(registration.getOrder()).isEqualTo(RateLimitFilter.ORDER);
 			RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
-			assertThat(rules).hasSize(1);
-			RateLimitRule rule = rules[0];
+			assertThat(rules).extracting(RateLimitRule::name).containsExactly("actuator", "default");
+			RateLimitRule actuator = rules[0];
+			assertThat(actuator.paths()).containsExactly("/actuator", "/actuator/**");
+			assertThat(actuator.capacity()).isEqualTo(20);
+			assertThat(actuator.refillTokens()).isEqualTo(20);
+			assertThat(actuator.keyDescription()).isEqualTo("ip");
+			RateLimitRule rule = rules[1];
 			assertThat(rule.name()).isEqualTo("default");
 			assertThat(rule.capacity()).isEqualTo(200);
 			assertThat(rule.refillTokens()).isEqualTo(100);
 			assertThat(rule.keyDescription()).isEqualTo("ip");
 			assertThat(rule.policyHeader()).isEqualTo("\"default\";q=200;w=2");
 			assertThat(context.getBean(RateLimitFilter.class).backend()).isInstanceOf(LocalRateLimitBackend.class);
-			assertThat(context.getBean(RateLimitRules.class).excludedPaths()).containsExactly("/actuator",
-					"/actuator/**");
+			assertThat(context.getBean(RateLimitRules.class).excludedPaths()).containsExactly("/actuator/health",
+					"/actuator/health/**");
+			assertThat(context.getBean(ClientAddressResolver.class).getForwardedHeader())
+				.isEqualTo(ForwardedHeader.X_FORWARDED_FOR);
 		});
 	}
 
@@ -103,16 +111,17 @@ class RateLimitAutoConfigurationTests {
 					"traffic-guard.rate-limit.rules.by-ip.key=ip")
 			.run((context) -> {
 				RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
-				assertThat(rules).extracting(RateLimitRule::name).containsExactly("by-ip", "default");
+				assertThat(rules).extracting(RateLimitRule::name).containsExactly("actuator", "by-ip", "default");
 				assertThat(rules[0].keyDescription()).isEqualTo("ip");
-				assertThat(rules[1].keyDescription()).isEqualTo("resolver");
+				assertThat(rules[1].keyDescription()).isEqualTo("ip");
+				assertThat(rules[2].keyDescription()).isEqualTo("resolver");
 			});
 	}
 
 	@Test
 	void bindsOneValueOfTheDefaultRule() {
 		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.default.capacity=5").run((context) -> {
-			RateLimitRule rule = context.getBean(RateLimitFilter.class).rules()[0];
+			RateLimitRule rule = context.getBean(RateLimitFilter.class).rules()[1];
 			assertThat(rule.capacity()).isEqualTo(5);
 			assertThat(rule.refillTokens()).isEqualTo(100);
 			assertThat(rule.paths()).containsExactly("/**");
@@ -129,10 +138,10 @@ class RateLimitAutoConfigurationTests {
 					"traffic-guard.rate-limit.rules.api.order=1", "traffic-guard.rate-limit.rules.default.enabled=false")
 			.run((context) -> {
 				RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
-				assertThat(rules).extracting(RateLimitRule::name).containsExactly("api", "login");
-				assertThat(rules[0].keyDescription()).isEqualTo("header:X-Api-Key");
-				assertThat(rules[1].methods()).containsExactly("POST");
-				assertThat(rules[1].policyHeader()).isEqualTo("\"login\";q=5;w=300");
+				assertThat(rules).extracting(RateLimitRule::name).containsExactly("actuator", "api", "login");
+				assertThat(rules[1].keyDescription()).isEqualTo("header:X-Api-Key");
+				assertThat(rules[2].methods()).containsExactly("POST");
+				assertThat(rules[2].policyHeader()).isEqualTo("\"login\";q=5;w=300");
 			});
 	}
 
@@ -147,8 +156,13 @@ class RateLimitAutoConfigurationTests {
 			assertThat(section).containsEntry("trackedClients", 0L);
 			@SuppressWarnings("unchecked")
 			List<Map<String, Object>> rules = (List<Map<String, Object>>) section.get("rules");
-			assertThat(rules.get(0)).containsEntry("capacity", new Setting(5L, "user"))
-				.containsEntry("refillTokens", new Setting(100L, "default"));
+			assertThat(rules.get(0)).containsEntry("name", "actuator")
+				.containsEntry("capacity", new Setting(20L, "default"));
+			assertThat(rules.get(1)).containsEntry("capacity", new Setting(5L, "user"))
+				.containsEntry("refillTokens", new Setting(100L, "default"))
+				.containsEntry("trackedClients", 0L);
+			assertThat(section).containsEntry("forwardedHeader", new Setting("X-Forwarded-For", "default"))
+				.containsEntry("ipv6PrefixLength", new Setting(64, "default"));
 		});
 	}
 
@@ -157,9 +171,89 @@ class RateLimitAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(RateLimitMetrics.class).bindTo(registry);
-			assertThat(registry.get(RateLimitMetrics.REQUESTS).tag("rule", "default").functionCounters()).hasSize(4);
+			assertThat(registry.get(RateLimitMetrics.REQUESTS).tag("rule", "default").functionCounters()).hasSize(5);
+			assertThat(registry.get(RateLimitMetrics.OVERFLOW).tag("rule", "default").functionCounter().count())
+				.isZero();
 			assertThat(registry.get(RateLimitMetrics.CLIENTS).gauge().value()).isZero();
 		});
+	}
+
+	@Test
+	void limitsNoActuatorPathWhenTheActuatorRuleIsSwitchedOff() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.actuator.enabled=false").run((context) -> {
+			assertThat(context.getBean(RateLimitFilter.class).rules()).extracting(RateLimitRule::name)
+				.containsExactly("default");
+			assertThat(context.getBean(RateLimitRules.class).excludedPaths()).containsExactly("/actuator",
+					"/actuator/**");
+		});
+	}
+
+	@Test
+	void hasNoActuatorRuleWhenTheActuatorHasAPortOfItsOwn() {
+		this.contextRunner.withPropertyValues("management.server.port=0").run((context) -> {
+			assertThat(context.getBean(RateLimitFilter.class).rules()).extracting(RateLimitRule::name)
+				.containsExactly("default");
+			assertThat(context.getBean(RateLimitRules.class).excludedPaths()).isEmpty();
+		});
+		this.contextRunner.withPropertyValues("management.server.port=9000", "server.port=9000")
+			.run((context) -> assertThat(context.getBean(RateLimitFilter.class).rules())
+				.extracting(RateLimitRule::name)
+				.containsExactly("actuator", "default"));
+	}
+
+	@Test
+	void bindsTheActuatorRule() {
+		this.contextRunner
+			.withPropertyValues("traffic-guard.rate-limit.actuator.capacity=7",
+					"management.endpoints.web.base-path=/manage")
+			.run((context) -> {
+				RateLimitRule actuator = context.getBean(RateLimitFilter.class).rules()[0];
+				assertThat(actuator.capacity()).isEqualTo(7);
+				assertThat(actuator.refillTokens()).isEqualTo(20);
+				assertThat(actuator.paths()).containsExactly("/manage", "/manage/**");
+			});
+	}
+
+	@Test
+	void believesTheForwardedHeaderItIsTold() {
+		this.contextRunner.withPropertyValues("traffic-guard.web.forwarded-header=forwarded")
+			.run((context) -> assertThat(context.getBean(ClientAddressResolver.class).getForwardedHeader())
+				.isEqualTo(ForwardedHeader.FORWARDED));
+	}
+
+	@Test
+	void derivesTheMostClientsPerRuleFromTheMemoryBudget() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.max-memory=1MB").run((context) -> {
+			RateLimitFilter filter = context.getBean(RateLimitFilter.class);
+			long expected = 1024 * 1024 / 2 / LocalRateLimitBackend.bytesPerClient();
+			for (RateLimitRule rule : filter.rules()) {
+				assertThat(filter.backend().maxClients(rule)).isEqualTo(expected);
+			}
+		});
+		this.contextRunner.run((context) -> {
+			RateLimitFilter filter = context.getBean(RateLimitFilter.class);
+			long expected = Math.min(1_000_000,
+					LocalRateLimitBackend.defaultMaxMemory() / 2 / LocalRateLimitBackend.bytesPerClient());
+			assertThat(filter.backend().maxClients(filter.rules()[1])).isEqualTo(expected);
+		});
+	}
+
+	@Test
+	void failsOnAMemoryBudgetOverHalfTheHeap() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.max-memory=1TB")
+			.run(failsWith("traffic-guard.rate-limit.max-memory=1TB: must be between 1KB and half the maximum heap"));
+	}
+
+	@Test
+	void failsOnAnIpv6PrefixLengthOutOfRange() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.ipv6-prefix-length=129")
+			.run(failsWith("traffic-guard.rate-limit.ipv6-prefix-length=129: must be between 1 and 128"));
+	}
+
+	@Test
+	void failsOnAUserRuleNamedActuator() {
+		this.contextRunner.withPropertyValues("traffic-guard.rate-limit.rules.actuator.capacity=5")
+			.run(failsWith("traffic-guard.rate-limit.rules.actuator=actuator: must be another name"));
 	}
 
 	@Test
@@ -230,7 +324,7 @@ class RateLimitAutoConfigurationTests {
 		@Bean
 		RateLimitFilter userFilter() {
 			return new RateLimitFilter(List.of(), RequestPathMatcher.of(List.of()),
-					new LocalRateLimitBackend(List.of(), 1), RateLimitProperties.FailureMode.OPEN, true);
+					new LocalRateLimitBackend(List.of(), 1, 1024), RateLimitProperties.FailureMode.OPEN, true);
 		}
 
 	}

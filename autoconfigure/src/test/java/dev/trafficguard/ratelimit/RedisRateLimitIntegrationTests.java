@@ -142,6 +142,8 @@ class RedisRateLimitIntegrationTests {
 				(value) -> assertThat(value).startsWith("application/problem+json"));
 		assertThat(unavailable.headers().firstValue("Retry-After")).hasValue("1");
 		assertThat(unavailable.body()).contains("\"status\":503");
+		// The actuator's own rule fails open: monitoring still works while Redis is down
+		assertThat(get(base + "/actuator/metrics").statusCode()).isEqualTo(200);
 		HttpResponse<String> health = get(base + "/actuator/health/trafficGuardRateLimit");
 		assertThat(health.statusCode()).isEqualTo(503);
 		assertThat(health.body()).contains("\"status\":\"DOWN\"");

@@ -2,6 +2,7 @@ package dev.trafficguard.web;
 
 import java.util.List;
 
+import dev.trafficguard.web.ClientAddressResolver.ForwardedHeader;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -15,6 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ClientAddressResolverTests {
 
 	private final ClientAddressResolver resolver = ClientAddressResolver.trusting(List.of("10.0.0.0/8", "::1/128"));
+
+	private final ClientAddressResolver forwarded = ClientAddressResolver.trusting(List.of("10.0.0.0/8", "::1/128"),
+			ForwardedHeader.FORWARDED);
 
 	@Test
 	void ignoresForwardedHeadersFromAnUntrustedAddress() {
@@ -77,22 +81,88 @@ class ClientAddressResolverTests {
 	}
 
 	@Test
-	void prefersForwardedAndReadsItsForParameter() {
+	void readsForwardedsForParameterWhenToldToAndIgnoresXForwardedFor() {
 		MockHttpServletRequest request = request("10.0.0.1");
 		request.addHeader("X-Forwarded-For", "192.0.2.99");
 		request.addHeader("Forwarded",
 				"for=192.0.2.43;proto=https, For=\"[2001:db8:cafe::17]:4711\";by=10.0.0.1, for=10.5.5.5");
-		assertThat(this.resolver.resolve(request)).isEqualTo("2001:db8:cafe::17");
+		assertThat(this.forwarded.resolve(request)).isEqualTo("2001:db8:cafe::17");
 	}
 
 	@Test
-	void treatsAnObfuscatedForwardedIdentifierAsMalformed() {
+	void believesOnlyXForwardedForByDefaultAndIgnoresAClientsForwarded() {
 		MockHttpServletRequest request = request("10.0.0.1");
-		request.addHeader("Forwarded", "for=192.0.2.43, for=_hidden, for=10.3.3.3");
-		assertThat(this.resolver.resolve(request)).isEqualTo("10.3.3.3");
-		MockHttpServletRequest noFor = request("10.0.0.1");
-		noFor.addHeader("Forwarded", "proto=https");
-		assertThat(this.resolver.resolve(noFor)).isEqualTo("10.0.0.1");
+		request.addHeader("Forwarded", "for=10.9.0.1");
+		request.addHeader("X-Forwarded-For", "198.51.100.9");
+		assertThat(this.resolver.resolve(request)).isEqualTo("198.51.100.9");
+		MockHttpServletRequest forwardedOnly = request("10.0.0.1");
+		forwardedOnly.addHeader("Forwarded", "for=198.51.100.4");
+		assertThat(this.resolver.resolve(forwardedOnly)).isEqualTo("10.0.0.1");
+	}
+
+	@Test
+	void believesOnlyForwardedWhenToldToAndIgnoresAClientsXForwardedFor() {
+		MockHttpServletRequest request = request("10.0.0.1");
+		request.addHeader("X-Forwarded-For", "10.9.0.1");
+		request.addHeader("Forwarded", "for=198.51.100.9");
+		assertThat(this.forwarded.resolve(request)).isEqualTo("198.51.100.9");
+		MockHttpServletRequest xffOnly = request("10.0.0.1");
+		xffOnly.addHeader("X-Forwarded-For", "198.51.100.4");
+		assertThat(this.forwarded.resolve(xffOnly)).isEqualTo("10.0.0.1");
+	}
+
+	@Test
+	void readsTheLastLinesOfALongHeaderWhereTheProxysLineIs() {
+		MockHttpServletRequest request = request("10.0.0.1");
+		for (int i = 0; i < 40; i++) {
+			request.addHeader("X-Forwarded-For", "192.0.2." + i);
+		}
+		request.addHeader("X-Forwarded-For", "198.51.100.9");
+		assertThat(this.resolver.resolve(request)).isEqualTo("198.51.100.9");
+	}
+
+	@Test
+	void keysAChainOfTrustedHopsOverTheCapByItsRightEnd() {
+		MockHttpServletRequest request = request("10.0.0.1");
+		request.addHeader("X-Forwarded-For", "192.0.2.66");
+		for (int i = 0; i < ClientAddressResolver.MAX_HOPS + 5; i++) {
+			request.addHeader("X-Forwarded-For", "10.0.0." + (i + 2));
+		}
+		// Every entry the walk reads is a trusted proxy: the client is the left-most of
+		// those, never an entry beyond the cap that the client could have written
+		assertThat(this.resolver.resolve(request)).isEqualTo("10.0.0.7");
+	}
+
+	@Test
+	void writesEveryAddressOneCanonicalWay() {
+		assertThat(this.resolver.resolve(request("::ffff:10.1.1.1"))).isEqualTo("10.1.1.1");
+		assertThat(this.resolver.resolve(request("0:0:0:0:0:ffff:a01:101"))).isEqualTo("10.1.1.1");
+		assertThat(this.resolver.resolve(request("2001:DB8:0:0:0:0:0:1"))).isEqualTo("2001:db8::1");
+		assertThat(this.resolver.resolve(request("0:0:0:0:0:0:0:1"))).isEqualTo("::1");
+		assertThat(this.resolver.resolve(request("2001:db8:0:1:0:0:0:0"))).isEqualTo("2001:db8:0:1::");
+		assertThat(this.resolver.resolve(request("2001:0:0:1:0:0:0:1"))).isEqualTo("2001:0:0:1::1");
+		assertThat(this.resolver.resolve(request("1:0:2:0:3:0:4:0"))).isEqualTo("1:0:2:0:3:0:4:0");
+		MockHttpServletRequest mapped = request("10.0.0.1");
+		mapped.addHeader("X-Forwarded-For", "::ffff:198.51.100.7");
+		assertThat(this.resolver.resolve(mapped)).isEqualTo("198.51.100.7");
+	}
+
+	@Test
+	void takesALeadingZeroForAMalformedEntryNotForAnAddress() {
+		MockHttpServletRequest request = request("10.0.0.1");
+		request.addHeader("X-Forwarded-For", "010.1.1.1");
+		assertThat(this.resolver.resolve(request)).isEqualTo("10.0.0.1");
+	}
+
+	@Test
+	void groupsIpv6AddressesByTheirNetwork() {
+		assertThat(this.resolver.resolveNetwork(request("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), 64))
+			.isEqualTo("2001:db8:1:2::/64");
+		assertThat(this.resolver.resolveNetwork(request("2001:db8:1:2:ffff::1"), 64)).isEqualTo("2001:db8:1:2::/64");
+		assertThat(this.resolver.resolveNetwork(request("2001:db8:1:2ff::1"), 56)).isEqualTo("2001:db8:1:200::/56");
+		assertThat(this.resolver.resolveNetwork(request("2001:db8::1"), 128)).isEqualTo("2001:db8::1");
+		assertThat(this.resolver.resolveNetwork(request("198.51.100.7"), 64)).isEqualTo("198.51.100.7");
+		assertThat(this.resolver.resolveNetwork(request("::ffff:198.51.100.7"), 64)).isEqualTo("198.51.100.7");
 	}
 
 	@Test

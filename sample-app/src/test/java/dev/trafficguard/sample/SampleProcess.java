@@ -47,14 +47,27 @@ final class SampleProcess implements AutoCloseable {
 	 * @return the running application
 	 */
 	static SampleProcess start(String... arguments) throws IOException, InterruptedException {
+		// Small and quick to start: the machine that runs the tests may be busy
+		return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), arguments);
+	}
+
+	/**
+	 * Start the sample application with the test's own class path and the given JVM options.
+	 * Rate limiting is off unless an argument sets {@code traffic-guard.rate-limit.enabled}.
+	 * @param jvmOptions the JVM options, such as {@code -Xmx256m}
+	 * @param arguments extra command-line arguments
+	 * @return the running application
+	 */
+	static SampleProcess start(List<String> jvmOptions, String... arguments) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		// Small and quick to start: the machine that runs the tests may be busy
-		command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+		command.addAll(jvmOptions);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path")));
 		command.add(SampleApplication.class.getName());
-		command.addAll(List.of("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-				"--traffic-guard.rate-limit.enabled=false"));
+		command.addAll(List.of("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"));
+		if (List.of(arguments).stream().noneMatch((argument) -> argument.startsWith("--traffic-guard.rate-limit.enabled="))) {
+			command.add("--traffic-guard.rate-limit.enabled=false");
+		}
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try {

@@ -64,9 +64,9 @@ public class RateLimitBenchmark {
 		ClientAddressResolver addresses = ClientAddressResolver.trusting(List.of());
 		// A bucket that never runs dry: the benchmark measures the decision, not the 429.
 		this.rule = new RateLimitRule("default", 0, List.of("/**"), List.of(), "ip",
-				ClientKeys.forKey(null, null, addresses), 1_000_000_000, 1_000_000_000, Duration.ofSeconds(1),
+				ClientKeys.forKey(null, null, addresses, 64), 1_000_000_000, 1_000_000_000, Duration.ofSeconds(1),
 				"bench:");
-		this.backend = new LocalRateLimitBackend(List.of(this.rule), 1_000_000);
+		this.backend = new LocalRateLimitBackend(List.of(this.rule), 1_000_000, LocalRateLimitBackend.defaultMaxMemory());
 		this.keys = new String[CLIENTS];
 		for (int i = 0; i < CLIENTS; i++) {
 			this.keys[i] = "10.0." + (i >> 8) + "." + (i & 0xff);

@@ -10,8 +10,10 @@ import dev.trafficguard.web.ClientAddressResolver;
 /**
  * Measures the heap the local backend keeps per tracked client: the live heap after a full
  * GC with N distinct client addresses tracked by the default rule, minus the live heap with
- * none. Counts everything a client retains: the Caffeine entry, the key string and the
- * bucket4j bucket.
+ * none. Counts everything a client retains: the Caffeine entry, the hashed key and the
+ * bucket4j bucket. The figure is {@code LocalRateLimitBackend.bytesPerClient()}, from which
+ * each rule's share of {@code max-memory} becomes its most tracked clients. The key's length
+ * does not matter: only its 128-bit hash is kept.
  * <p>
  * Run (after building bench/jmh):
  * {@code java -Xms3g -Xmx3g -XX:+UseSerialGC -cp "$cp" dev.trafficguard.ratelimit.RateLimitHeapFootprint 1000000}.
@@ -28,8 +30,9 @@ public final class RateLimitHeapFootprint {
 		// no bucket expires while a million are created: a bucket's size does not depend on
 		// its refill rate.
 		RateLimitRule rule = new RateLimitRule("default", 0, List.of("/**"), List.of(), "ip",
-				ClientKeys.forKey(null, null, addresses), 200, 100, Duration.ofMinutes(30), "bench:");
-		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), 1_000_000);
+				ClientKeys.forKey(null, null, addresses, 64), 200, 100, Duration.ofMinutes(30), "bench:");
+		// A budget out of reach, so that every client offered is tracked
+		LocalRateLimitBackend backend = new LocalRateLimitBackend(List.of(rule), clients, Long.MAX_VALUE / 2);
 		// Warm the classes and the cache's structures up, then forget that client.
 		backend.tryConsume(rule, "192.0.2.1");
 		long before = liveHeap();
@@ -55,6 +58,8 @@ public final class RateLimitHeapFootprint {
 		System.out.printf("per tracked client: %.0f bytes%n", (double) total / Math.max(1, tracked));
 		// Keep the backend reachable until after the measurement.
 		System.out.println("(backend " + backend.name() + ")");
+		System.out.printf("bytes per client in force: %d%n", LocalRateLimitBackend.bytesPerClient());
+		backend.close();
 	}
 
 	private static long liveHeap() {
