@@ -1,0 +1,105 @@
+package dev.trafficguard.audit;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Finds actuator endpoints that can leak data or stall the JVM ({@code heapdump}, {@code env},
+ * {@code threaddump}, {@code profiling}) exposed over HTTP on the main port of an application
+ * without Spring Security ({@code actuator.sensitive-endpoint-exposed}). Exposure and access
+ * are read from the environment, as Spring Boot reads them, so that an endpoint another
+ * feature adds counts without the audit depending on its classes.
+ */
+final class ExposureInspection implements Inspection {
+
+	static final List<String> SENSITIVE_ENDPOINTS = List.of("heapdump", "env", "threaddump", "profiling");
+
+	private static final String ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
+
+	private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
+
+	/**
+	 * Endpoints whose access is none unless it is set: Spring Boot's heap dump.
+	 */
+	private static final Set<String> NO_ACCESS_BY_DEFAULT = Set.of("heapdump");
+
+	@Override
+	public String name() {
+		return "exposure";
+	}
+
+	@Override
+	public void inspect(AuditScope scope) {
+		ClassLoader classLoader = getClass().getClassLoader();
+		if (!ClassUtils.isPresent(ENDPOINT, classLoader) || !onMainPort(scope) || secured(scope, classLoader)) {
+			return;
+		}
+		Set<String> include = scope.binder()
+			.bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
+			.orElse(Set.of("health"));
+		Set<String> exclude = scope.binder()
+			.bind("management.endpoints.web.exposure.exclude", Bindable.setOf(String.class))
+			.orElse(Set.of());
+		String basePath = scope.environment().getProperty("management.endpoints.web.base-path", "/actuator");
+		for (String id : SENSITIVE_ENDPOINTS) {
+			boolean exposed = (include.contains(id) || include.contains("*")) && !exclude.contains(id);
+			if (exposed && accessible(scope, id)) {
+				String path = scope.environment().getProperty("management.endpoints.web.path-mapping." + id, id);
+				scope.report(FindingType.SENSITIVE_ENDPOINT_EXPOSED.at(
+						"endpoint '" + id + "' (management.endpoints.web.exposure.include)",
+						"GET " + basePath + "/" + path + " answers anyone"));
+			}
+		}
+	}
+
+	private static boolean onMainPort(AuditScope scope) {
+		String managementPort = scope.environment().getProperty("management.server.port");
+		if (managementPort == null || managementPort.isBlank()) {
+			return true;
+		}
+		String serverPort = scope.environment().getProperty("server.port", "8080");
+		return managementPort.trim().equals(serverPort.trim());
+	}
+
+	private static boolean secured(AuditScope scope, ClassLoader classLoader) {
+		if (!ClassUtils.isPresent(SECURITY_FILTER_CHAIN, classLoader)) {
+			return false;
+		}
+		ConfigurableListableBeanFactory beanFactory = scope.beanFactory();
+		Class<?> chain = ClassUtils.resolveClassName(SECURITY_FILTER_CHAIN, classLoader);
+		return beanFactory.containsBean("springSecurityFilterChain")
+				|| beanFactory.getBeanNamesForType(chain, false, false).length > 0;
+	}
+
+	/**
+	 * Whether an endpoint's access is other than none, as Spring Boot decides it: the
+	 * endpoint's own access, else the default access, else the endpoint's default, all
+	 * capped by the maximum permitted.
+	 */
+	private static boolean accessible(AuditScope scope, String id) {
+		if (isNone(scope.environment().getProperty("management.endpoints.access.max-permitted"))
+				|| "false".equalsIgnoreCase(scope.environment().getProperty("management.endpoint." + id + ".enabled"))) {
+			return false;
+		}
+		String access = scope.environment().getProperty("management.endpoint." + id + ".access");
+		if (access == null) {
+			access = scope.environment().getProperty("management.endpoints.access.default");
+		}
+		if (access == null) {
+			return !NO_ACCESS_BY_DEFAULT.contains(id);
+		}
+		return !isNone(access);
+	}
+
+	private static boolean isNone(@Nullable String access) {
+		return access != null && access.trim().toLowerCase(Locale.ROOT).equals("none");
+	}
+
+}
