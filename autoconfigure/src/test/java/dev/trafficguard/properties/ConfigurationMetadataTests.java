@@ -25,8 +25,9 @@ class ConfigurationMetadataTests {
 	 * unless the user fills them, and defaults derived from the machine or the platform
 	 * (processor count, Kubernetes). Each is explained in its javadoc and README row.
 	 */
-	private static final Set<String> NO_STATIC_DEFAULT = Set.of("traffic-guard.executor.core-size",
-			"traffic-guard.executor.max-size", "traffic-guard.executor.queue-capacity", "traffic-guard.executor.pools",
+	private static final Set<String> NO_STATIC_DEFAULT = Set.of("traffic-guard.audit.ignore",
+			"traffic-guard.executor.core-size", "traffic-guard.executor.max-size",
+			"traffic-guard.executor.queue-capacity", "traffic-guard.executor.pools",
 			"traffic-guard.rate-limit.exclude-paths", "traffic-guard.rate-limit.rules",
 			"traffic-guard.rate-limit.trusted-proxies", "traffic-guard.shutdown.pre-stop-delay");
 
