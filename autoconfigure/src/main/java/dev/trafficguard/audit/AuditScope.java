@@ -52,15 +52,15 @@ final class AuditScope {
 	}
 
 	/**
-	 * Inspect every singleton bean of a type that exists already. A bean nobody has
-	 * created (a lazy one) is not created for the audit.
+	 * Inspect every singleton bean of a type that exists already. A lazy bean is not
+	 * created for the audit.
 	 * @param <T> the type
 	 * @param type the type
 	 * @param inspector what inspects one bean, given its name and the bean
 	 */
 	<T> void eachBean(Class<T> type, BiConsumer<String, T> inspector) {
 		for (String name : this.beanFactory.getBeanNamesForType(type, false, false)) {
-			if (!this.beanFactory.containsSingleton(name)) {
+			if (!this.beanFactory.containsSingleton(name) || isLazy(name)) {
 				continue;
 			}
 			try {
@@ -73,6 +73,11 @@ final class AuditScope {
 				report(FindingType.INSPECTION_FAILED.at(bean(name), "inspecting it threw " + describe(ex)));
 			}
 		}
+	}
+
+	private boolean isLazy(String name) {
+		// A factory bean exists, but what it makes may not yet
+		return this.beanFactory.containsBeanDefinition(name) && this.beanFactory.getBeanDefinition(name).isLazyInit();
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.trafficguard.audit;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -16,18 +18,18 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.AbstractAdvisingBeanPostProcessor;
+import org.springframework.aop.framework.Advised;
 import org.springframework.aop.interceptor.AsyncExecutionAspectSupport;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.concurrent.ConcurrentTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -108,42 +110,38 @@ final class ExecutorInspection implements Inspection {
 		return null;
 	}
 
+	/**
+	 * Only beans Spring has advised for {@code @Async} are looked into: those whose proxy
+	 * carries the advisor of Spring's {@code @Async} post-processor.
+	 */
 	private void inspectAsync(AuditScope scope) {
 		ConfigurableListableBeanFactory beanFactory = scope.beanFactory();
 		if (!beanFactory.containsBean(TaskManagementConfigUtils.ASYNC_ANNOTATION_PROCESSOR_BEAN_NAME)) {
 			return;
 		}
-		Supplier<@Nullable Executor> defaultExecutor = new DefaultAsyncExecutor(beanFactory);
-		for (String name : beanFactory.getBeanNamesForType(Object.class, false, false)) {
-			if (!beanFactory.containsSingleton(name)) {
-				continue;
-			}
-			try {
-				Class<?> type = beanFactory.getType(name);
-				if (type == null || !AnnotationUtils.isCandidateClass(type, Async.class)) {
-					continue;
-				}
-				inspectAsyncMethods(scope, name, ClassUtils.getUserClass(type), defaultExecutor);
-			}
-			catch (RuntimeException | LinkageError ex) {
-				scope.report(FindingType.INSPECTION_FAILED.at(AuditScope.bean(name),
-						"inspecting its @Async methods threw " + AuditScope.describe(ex)));
-			}
+		AsyncSupport async = new AsyncSupport(beanFactory);
+		Advisor advisor = async.advisor();
+		if (advisor == null) {
+			return;
 		}
+		scope.eachBean(Advised.class, (name, advised) -> {
+			if (Arrays.asList(advised.getAdvisors()).contains(advisor)) {
+				inspectAsyncMethods(scope, name, AopUtils.getTargetClass(advised), async);
+			}
+		});
 	}
 
-	private void inspectAsyncMethods(AuditScope scope, String name, Class<?> type,
-			Supplier<@Nullable Executor> defaultExecutor) {
+	private void inspectAsyncMethods(AuditScope scope, String name, Class<?> type, AsyncSupport async) {
 		Map<String, Set<String>> methodsByQualifier = new LinkedHashMap<>();
 		Async onType = AnnotatedElementUtils.findMergedAnnotation(type, Async.class);
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
-			Async async = AnnotatedElementUtils.findMergedAnnotation(method, Async.class);
-			if (async == null && (onType == null || method.getDeclaringClass() == Object.class)) {
+			Async onMethod = AnnotatedElementUtils.findMergedAnnotation(method, Async.class);
+			if (onMethod == null && onType == null) {
 				continue;
 			}
-			String qualifier = (async != null && StringUtils.hasText(async.value())) ? async.value()
+			String qualifier = (onMethod != null && StringUtils.hasText(onMethod.value())) ? onMethod.value()
 					: (onType != null) ? onType.value() : "";
-			if (async != null || java.lang.reflect.Modifier.isPublic(method.getModifiers())) {
+			if (onMethod != null || Modifier.isPublic(method.getModifiers())) {
 				methodsByQualifier.computeIfAbsent(qualifier, (key) -> new LinkedHashSet<>()).add(method.getName());
 			}
 		}
@@ -158,7 +156,7 @@ final class ExecutorInspection implements Inspection {
 				executorName = "executor '" + resolved + "'";
 			}
 			else {
-				executor = defaultExecutor.get();
+				executor = async.defaultExecutor();
 				executorName = "the default @Async executor";
 			}
 			if (executor == null) {
@@ -183,45 +181,49 @@ final class ExecutorInspection implements Inspection {
 	}
 
 	/**
-	 * The executor Spring runs {@code @Async} methods without a qualifier on: the one it
-	 * has resolved from the {@code AsyncConfigurer}, the one {@code TaskExecutor} bean, the
-	 * bean named {@code taskExecutor}, or its fallback, a {@code SimpleAsyncTaskExecutor}.
-	 * Read from Spring's own interceptor, so it is exactly the one Spring uses.
+	 * What Spring's {@code @Async} support is made of: the advisor its post-processor adds
+	 * to {@code @Async} beans, and the executor it runs {@code @Async} methods without a
+	 * qualifier on (the one from the {@code AsyncConfigurer}, the one {@code TaskExecutor}
+	 * bean, the bean named {@code taskExecutor}, or its fallback, a
+	 * {@code SimpleAsyncTaskExecutor}). Both are read from Spring's own objects, so that the
+	 * executor is exactly the one Spring uses; neither is exposed, so they are read from
+	 * their fields.
 	 */
-	private static final class DefaultAsyncExecutor implements Supplier<@Nullable Executor> {
+	private static final class AsyncSupport {
 
 		private final ConfigurableListableBeanFactory beanFactory;
 
-		private @Nullable Executor executor;
+		private @Nullable Advisor advisor;
 
 		private boolean resolved;
 
-		DefaultAsyncExecutor(ConfigurableListableBeanFactory beanFactory) {
+		AsyncSupport(ConfigurableListableBeanFactory beanFactory) {
 			this.beanFactory = beanFactory;
 		}
 
-		@Override
-		public @Nullable Executor get() {
+		@Nullable Advisor advisor() {
 			if (!this.resolved) {
 				this.resolved = true;
-				this.executor = resolve();
+				Object processor = this.beanFactory
+					.getBean(TaskManagementConfigUtils.ASYNC_ANNOTATION_PROCESSOR_BEAN_NAME);
+				if (processor instanceof AbstractAdvisingBeanPostProcessor
+						&& read(AbstractAdvisingBeanPostProcessor.class, "advisor", processor) instanceof Advisor found) {
+					this.advisor = found;
+				}
 			}
-			return this.executor;
+			return this.advisor;
 		}
 
-		@SuppressWarnings("unchecked")
-		private @Nullable Executor resolve() {
-			Object processor = this.beanFactory.getBean(TaskManagementConfigUtils.ASYNC_ANNOTATION_PROCESSOR_BEAN_NAME);
-			if (!(processor instanceof AbstractAdvisingBeanPostProcessor)) {
+		@Nullable Executor defaultExecutor() {
+			Advisor advisor = advisor();
+			if (advisor == null || !(advisor.getAdvice() instanceof AsyncExecutionAspectSupport interceptor)) {
 				return null;
 			}
-			Object advisor = read(AbstractAdvisingBeanPostProcessor.class, "advisor", processor);
-			if (!(advisor instanceof Advisor asyncAdvisor)
-					|| !(asyncAdvisor.getAdvice() instanceof AsyncExecutionAspectSupport interceptor)) {
-				return null;
-			}
+			// Resolved once and kept by Spring; resolving it here is what Spring does at the
+			// first @Async call
 			Object supplier = read(AsyncExecutionAspectSupport.class, "defaultExecutor", interceptor);
-			return (supplier instanceof Supplier<?> executor) ? (Executor) executor.get() : null;
+			return (supplier instanceof Supplier<?> executor && executor.get() instanceof Executor found) ? found
+					: null;
 		}
 
 		private static @Nullable Object read(Class<?> type, String name, Object target) {

@@ -3,6 +3,7 @@ package dev.trafficguard.audit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -41,12 +42,8 @@ final class ExposureInspection implements Inspection {
 		if (!ClassUtils.isPresent(ENDPOINT, classLoader) || !onMainPort(scope) || secured(scope, classLoader)) {
 			return;
 		}
-		Set<String> include = scope.binder()
-			.bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
-			.orElse(Set.of("health"));
-		Set<String> exclude = scope.binder()
-			.bind("management.endpoints.web.exposure.exclude", Bindable.setOf(String.class))
-			.orElse(Set.of());
+		Set<String> include = endpointIds(scope, "management.endpoints.web.exposure.include", Set.of("health"));
+		Set<String> exclude = endpointIds(scope, "management.endpoints.web.exposure.exclude", Set.of());
 		String basePath = scope.environment().getProperty("management.endpoints.web.base-path", "/actuator");
 		for (String id : SENSITIVE_ENDPOINTS) {
 			boolean exposed = (include.contains(id) || include.contains("*")) && !exclude.contains(id);
@@ -57,6 +54,13 @@ final class ExposureInspection implements Inspection {
 						"GET " + basePath + "/" + path + " answers anyone"));
 			}
 		}
+	}
+
+	private static Set<String> endpointIds(AuditScope scope, String property, Set<String> fallback) {
+		return scope.binder()
+			.bind(property, Bindable.setOf(String.class))
+			.map((ids) -> ids.stream().map((id) -> id.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()))
+			.orElse(fallback);
 	}
 
 	private static boolean onMainPort(AuditScope scope) {

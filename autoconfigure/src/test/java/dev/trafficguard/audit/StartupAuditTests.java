@@ -122,6 +122,24 @@ class StartupAuditTests {
 	}
 
 	@Test
+	void asyncMethodsOfAClassOnAnUnboundedExecutorNamedByItsQualifier() {
+		this.contextRunner.withUserConfiguration(AsyncOnUnboundedExecutorConfiguration.class)
+			.withPropertyValues("traffic-guard.audit.ignore=executor.unbounded-threads")
+			.run((context) -> assertOnlyFinding(context, FindingType.ASYNC_UNBOUNDED, "bean 'reports'",
+					"@Async render, mail run on executor 'cached', a ThreadPoolExecutor with maximumPoolSize"));
+	}
+
+	@Test
+	void lazyBeansAreNotCreatedForTheAudit() {
+		this.contextRunner.withBean("cached", ExecutorService.class, Executors::newCachedThreadPool,
+				(definition) -> definition.setLazyInit(true))
+			.run((context) -> {
+				assertThat(findings(context)).isEmpty();
+				assertThat(context.getBeanFactory().containsSingleton("cached")).isFalse();
+			});
+	}
+
+	@Test
 	void asyncMethodsOnABoundedExecutorAreNotReported() {
 		this.contextRunner.withUserConfiguration(AsyncOnBoundedExecutorConfiguration.class)
 			.run((context) -> assertThat(findings(context)).isEmpty());
@@ -555,6 +573,40 @@ class StartupAuditTests {
 		@Bean
 		Mailer mailer() {
 			return new Mailer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAsync
+	static class AsyncOnUnboundedExecutorConfiguration {
+
+		@Bean(destroyMethod = "shutdown")
+		ExecutorService cached() {
+			return Executors.newCachedThreadPool();
+		}
+
+		@Bean
+		ThreadPoolTaskExecutor applicationExecutor() {
+			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+			executor.setQueueCapacity(10);
+			return executor;
+		}
+
+		@Bean
+		Reports reports() {
+			return new Reports();
+		}
+
+	}
+
+	@Async("cached")
+	static class Reports {
+
+		public void render() {
+		}
+
+		public void mail() {
 		}
 
 	}
