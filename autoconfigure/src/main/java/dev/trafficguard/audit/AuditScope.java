@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * What one run of the audit inspects (the application's beans and environment) and the
@@ -41,6 +42,15 @@ final class AuditScope {
 
 	Binder binder() {
 		return this.binder;
+	}
+
+	/**
+	 * Whether a class is on the application's class path.
+	 * @param className the class's name
+	 * @return whether it is present
+	 */
+	boolean isPresent(String className) {
+		return ClassUtils.isPresent(className, this.beanFactory.getBeanClassLoader());
 	}
 
 	void report(Finding finding) {

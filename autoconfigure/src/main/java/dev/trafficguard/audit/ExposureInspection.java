@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.util.ClassUtils;
 
@@ -15,7 +16,8 @@ import org.springframework.util.ClassUtils;
  * Finds actuator endpoints that can leak data or stall the JVM ({@code heapdump}, {@code env},
  * {@code threaddump}, {@code profiling}) exposed over HTTP on the main port of an application
  * without Spring Security ({@code actuator.sensitive-endpoint-exposed}). Exposure and access
- * are read from the environment, as Spring Boot reads them, so that an endpoint another
+ * are read from the environment, as Spring Boot reads them, and the endpoint must exist as a
+ * bean, found by the id of its {@code @Endpoint} annotation, so that an endpoint another
  * feature adds counts without the audit depending on its classes.
  */
 final class ExposureInspection implements Inspection {
@@ -38,16 +40,16 @@ final class ExposureInspection implements Inspection {
 
 	@Override
 	public void inspect(AuditScope scope) {
-		ClassLoader classLoader = getClass().getClassLoader();
-		if (!ClassUtils.isPresent(ENDPOINT, classLoader) || !onMainPort(scope) || secured(scope, classLoader)) {
+		if (!scope.isPresent(ENDPOINT) || !onMainPort(scope) || secured(scope)) {
 			return;
 		}
+		Set<String> endpoints = Endpoints.ids(scope.beanFactory());
 		Set<String> include = endpointIds(scope, "management.endpoints.web.exposure.include", Set.of("health"));
 		Set<String> exclude = endpointIds(scope, "management.endpoints.web.exposure.exclude", Set.of());
 		String basePath = scope.environment().getProperty("management.endpoints.web.base-path", "/actuator");
 		for (String id : SENSITIVE_ENDPOINTS) {
 			boolean exposed = (include.contains(id) || include.contains("*")) && !exclude.contains(id);
-			if (exposed && accessible(scope, id)) {
+			if (exposed && accessible(scope, id) && endpoints.contains(id)) {
 				String path = scope.environment().getProperty("management.endpoints.web.path-mapping." + id, id);
 				scope.report(FindingType.SENSITIVE_ENDPOINT_EXPOSED.at(
 						"endpoint '" + id + "' (management.endpoints.web.exposure.include)",
@@ -72,12 +74,12 @@ final class ExposureInspection implements Inspection {
 		return managementPort.trim().equals(serverPort.trim());
 	}
 
-	private static boolean secured(AuditScope scope, ClassLoader classLoader) {
-		if (!ClassUtils.isPresent(SECURITY_FILTER_CHAIN, classLoader)) {
+	private static boolean secured(AuditScope scope) {
+		if (!scope.isPresent(SECURITY_FILTER_CHAIN)) {
 			return false;
 		}
 		ConfigurableListableBeanFactory beanFactory = scope.beanFactory();
-		Class<?> chain = ClassUtils.resolveClassName(SECURITY_FILTER_CHAIN, classLoader);
+		Class<?> chain = ClassUtils.resolveClassName(SECURITY_FILTER_CHAIN, beanFactory.getBeanClassLoader());
 		return beanFactory.containsBean("springSecurityFilterChain")
 				|| beanFactory.getBeanNamesForType(chain, false, false).length > 0;
 	}
@@ -104,6 +106,26 @@ final class ExposureInspection implements Inspection {
 
 	private static boolean isNone(@Nullable String access) {
 		return access != null && access.trim().toLowerCase(Locale.ROOT).equals("none");
+	}
+
+	/**
+	 * The ids of the endpoints that exist as beans, read from their {@code @Endpoint} (or
+	 * {@code @WebEndpoint}, which it meta-annotates), so that any feature's endpoint counts.
+	 * Loaded only when the actuator is present.
+	 */
+	private static final class Endpoints {
+
+		static Set<String> ids(ConfigurableListableBeanFactory beanFactory) {
+			Set<String> ids = new java.util.HashSet<>();
+			for (String name : beanFactory.getBeanNamesForAnnotation(Endpoint.class)) {
+				Endpoint endpoint = beanFactory.findAnnotationOnBean(name, Endpoint.class, false);
+				if (endpoint != null) {
+					ids.add(endpoint.id().toLowerCase(Locale.ROOT));
+				}
+			}
+			return ids;
+		}
+
 	}
 
 }

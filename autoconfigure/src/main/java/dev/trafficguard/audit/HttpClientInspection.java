@@ -56,7 +56,7 @@ final class HttpClientInspection implements Inspection {
 	public void inspect(AuditScope scope) {
 		boolean sharedPool = this.clientBuilds != null
 				&& TrafficGuardFeatures.isEnabled(scope.environment(), "http-client")
-				&& ClassUtils.isPresent(APACHE_CLIENT, getClass().getClassLoader());
+				&& scope.isPresent(APACHE_CLIENT);
 		Set<ClientHttpRequestFactory> builtByBoot = (this.clientBuilds != null) ? this.clientBuilds.builtAtStartup()
 				: Set.of();
 		scope.eachBean(RestTemplate.class, (name, client) -> inspectFactory(scope, AuditScope.bean(name),
@@ -74,11 +74,11 @@ final class HttpClientInspection implements Inspection {
 								+ "HttpRequest a timeout too)"));
 			}
 		});
-		if (ClassUtils.isPresent(APACHE_CLIENT, getClass().getClassLoader())) {
+		if (scope.isPresent(APACHE_CLIENT)) {
 			ApacheClients.inspect(scope, builtByBoot, sharedPool);
 		}
-		if (sharedPool && ClassUtils.isPresent(WEB_CLIENT, getClass().getClassLoader())) {
-			Class<?> webClient = ClassUtils.resolveClassName(WEB_CLIENT, getClass().getClassLoader());
+		if (sharedPool && scope.isPresent(WEB_CLIENT)) {
+			Class<?> webClient = ClassUtils.resolveClassName(WEB_CLIENT, scope.beanFactory().getBeanClassLoader());
 			scope.eachBean(webClient, (name, client) -> scope.report(FindingType.HTTP_CLIENT_NOT_SHARED
 				.at(AuditScope.bean(name), "a WebClient, whose connector has connections of its own")));
 		}
@@ -151,8 +151,7 @@ final class HttpClientInspection implements Inspection {
 				missing.add("read");
 			}
 		}
-		else if (factory instanceof HttpComponentsClientHttpRequestFactory components
-				&& ClassUtils.isPresent(APACHE_CLIENT, HttpClientInspection.class.getClassLoader())) {
+		else if (factory instanceof HttpComponentsClientHttpRequestFactory components) {
 			// HttpClient 5 connects within 3 minutes by default, but waits for a response forever
 			long readTimeout = ((Number) new DirectFieldAccessor(components).getPropertyValue("readTimeout"))
 				.longValue();

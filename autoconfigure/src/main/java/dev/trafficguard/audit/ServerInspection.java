@@ -12,7 +12,6 @@ import dev.trafficguard.properties.TrafficGuardFeatures;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -74,7 +73,7 @@ final class ServerInspection implements Inspection {
 					"the web server stops at once on shutdown"));
 		}
 		inspectPhaseTimeout(scope);
-		if (ClassUtils.isPresent(TOMCAT, getClass().getClassLoader())) {
+		if (scope.isPresent(TOMCAT)) {
 			TOMCAT_LIMITS.forEach((property, type) -> {
 				Object value = scope.property(property, type);
 				if (value != null && isNegative(value)) {

@@ -24,6 +24,12 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.management.HeapDumpWebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.management.ThreadDumpEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -348,16 +354,16 @@ class StartupAuditTests {
 
 	@Test
 	void sensitiveEndpointExposedOnTheMainPort() {
-		this.webContextRunner.withPropertyValues("management.endpoints.web.exposure.include=health,env")
+		withEndpoints().withPropertyValues("management.endpoints.web.exposure.include=health,env")
 			.run((context) -> assertOnlyFinding(context, FindingType.SENSITIVE_ENDPOINT_EXPOSED,
 					"endpoint 'env' (management.endpoints.web.exposure.include)", "GET /actuator/env answers anyone"));
 	}
 
 	@Test
 	void everySensitiveEndpointExposedByAWildcard() {
-		this.webContextRunner
+		withEndpoints()
 			.withPropertyValues("management.endpoints.web.exposure.include=*",
-					"management.endpoint.heapdump.access=read-only")
+					"management.endpoint.heapdump.access=READ_ONLY")
 			.run((context) -> assertThat(findings(context)).extracting(Finding::subject)
 				.containsExactly("endpoint 'heapdump' (management.endpoints.web.exposure.include)",
 						"endpoint 'env' (management.endpoints.web.exposure.include)",
@@ -367,14 +373,32 @@ class StartupAuditTests {
 
 	@Test
 	void sensitiveEndpointsThatAreNotReachableAreNotReported() {
-		this.webContextRunner
+		withEndpoints()
 			.withPropertyValues("management.endpoints.web.exposure.include=*",
-					"management.endpoints.web.exposure.exclude=env", "management.endpoint.threaddump.access=none",
-					"management.endpoint.profiling.access=none")
+					"management.endpoints.web.exposure.exclude=env", "management.endpoint.threaddump.access=NONE",
+					"management.endpoint.profiling.access=NONE")
 			.run((context) -> assertThat(findings(context)).isEmpty());
-		this.webContextRunner
+		withEndpoints()
 			.withPropertyValues("management.endpoints.web.exposure.include=*", "management.server.port=9091")
 			.run((context) -> assertThat(findings(context)).isEmpty());
+	}
+
+	@Test
+	void anEndpointThatDoesNotExistIsNotReported() {
+		this.webContextRunner
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=*")
+			.run((context) -> assertThat(findings(context)).extracting(Finding::subject)
+				.containsExactly("endpoint 'env' (management.endpoints.web.exposure.include)"));
+	}
+
+	private WebApplicationContextRunner withEndpoints() {
+		return this.webContextRunner
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class, ThreadDumpEndpointAutoConfiguration.class,
+					HeapDumpWebEndpointAutoConfiguration.class))
+			.withBean(ProfilingEndpoint.class);
 	}
 
 	@Test
@@ -607,6 +631,16 @@ class StartupAuditTests {
 		}
 
 		public void mail() {
+		}
+
+	}
+
+	@Endpoint(id = "profiling")
+	static class ProfilingEndpoint {
+
+		@ReadOperation
+		String profile() {
+			return "profile";
 		}
 
 	}
