@@ -13,7 +13,10 @@ public class AuditFailureAnalyzer extends AbstractFailureAnalyzer<AuditFailedExc
 	protected FailureAnalysis analyze(Throwable rootFailure, AuditFailedException cause) {
 		StringBuilder description = new StringBuilder(cause.getMessage()).append(':');
 		for (Finding finding : cause.getFindings()) {
-			description.append(System.lineSeparator()).append(System.lineSeparator()).append("  ").append(finding.line());
+			description.append(System.lineSeparator())
+				.append(System.lineSeparator())
+				.append("  ")
+				.append(finding.line());
 		}
 		String action = "Fix each finding as its line says, list the ids you know better about in "
 				+ "traffic-guard.audit.ignore, or set traffic-guard.audit.fail-on=never to start anyway.";

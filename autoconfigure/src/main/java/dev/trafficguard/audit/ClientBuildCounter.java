@@ -67,7 +67,8 @@ final class ClientBuildCounter
 		long built = this.builtSinceStartup.incrementAndGet();
 		if (built == this.threshold) {
 			reporter.accept(FindingType.HTTP_CLIENT_BUILT_PER_REQUEST.at("HTTP clients built by Spring Boot's builders",
-					built + " built since startup (traffic-guard.audit.client-build-threshold=" + this.threshold + ")"));
+					built + " built since startup (traffic-guard.audit.client-build-threshold=" + this.threshold
+							+ ")"));
 		}
 	}
 

@@ -164,8 +164,9 @@ final class ExecutorInspection implements Inspection {
 			}
 			Unbounded unbounded = classify(executor);
 			if (unbounded != null) {
-				scope.report(FindingType.ASYNC_UNBOUNDED.at(AuditScope.bean(name), "@Async " + String.join(", ", methods)
-						+ " run on " + executorName + ", " + unbounded.detail()));
+				scope.report(FindingType.ASYNC_UNBOUNDED.at(AuditScope.bean(name),
+						"@Async " + String.join(", ", methods) + " run on " + executorName + ", "
+								+ unbounded.detail()));
 			}
 		});
 	}
@@ -206,9 +207,9 @@ final class ExecutorInspection implements Inspection {
 				this.resolved = true;
 				Object processor = this.beanFactory
 					.getBean(TaskManagementConfigUtils.ASYNC_ANNOTATION_PROCESSOR_BEAN_NAME);
-				if (processor instanceof AbstractAdvisingBeanPostProcessor
-						&& read(AbstractAdvisingBeanPostProcessor.class, "advisor", processor) instanceof Advisor found) {
-					this.advisor = found;
+				if (processor instanceof AbstractAdvisingBeanPostProcessor) {
+					Object found = read(AbstractAdvisingBeanPostProcessor.class, "advisor", processor);
+					this.advisor = (found instanceof Advisor advisor) ? advisor : null;
 				}
 			}
 			return this.advisor;

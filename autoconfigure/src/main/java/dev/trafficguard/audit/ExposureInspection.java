@@ -90,8 +90,9 @@ final class ExposureInspection implements Inspection {
 	 * capped by the maximum permitted.
 	 */
 	private static boolean accessible(AuditScope scope, String id) {
+		String enabled = scope.environment().getProperty("management.endpoint." + id + ".enabled");
 		if (isNone(scope.environment().getProperty("management.endpoints.access.max-permitted"))
-				|| "false".equalsIgnoreCase(scope.environment().getProperty("management.endpoint." + id + ".enabled"))) {
+				|| "false".equalsIgnoreCase(enabled)) {
 			return false;
 		}
 		String access = scope.environment().getProperty("management.endpoint." + id + ".access");

@@ -77,7 +77,8 @@ final class ServerInspection implements Inspection {
 			TOMCAT_LIMITS.forEach((property, type) -> {
 				Object value = scope.property(property, type);
 				if (value != null && isNegative(value)) {
-					scope.report(FindingType.TOMCAT_UNBOUNDED.at(property + "=" + scope.environment().getProperty(property),
+					String written = scope.environment().getProperty(property);
+					scope.report(FindingType.TOMCAT_UNBOUNDED.at(property + "=" + written,
 							"a negative value removes the limit"));
 				}
 			});
@@ -121,7 +122,8 @@ final class ServerInspection implements Inspection {
 			needs.put("traffic-guard.shutdown.timeout", (drain != null) ? drain : DEFAULT_SHUTDOWN_TIMEOUT);
 		}
 		needs.put("spring.transaction.default-timeout", seconds(scope, "spring.transaction.default-timeout"));
-		needs.put("spring.http.clients.read-timeout", scope.property("spring.http.clients.read-timeout", Duration.class));
+		needs.put("spring.http.clients.read-timeout",
+				scope.property("spring.http.clients.read-timeout", Duration.class));
 		needs.put("traffic-guard.http-client.response-timeout",
 				scope.property("traffic-guard.http-client.response-timeout", Duration.class));
 		String longest = null;

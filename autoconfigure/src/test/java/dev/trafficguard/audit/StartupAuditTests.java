@@ -124,7 +124,8 @@ class StartupAuditTests {
 	void asyncMethodsOnSpringsFallbackExecutor() {
 		this.contextRunner.withUserConfiguration(AsyncWithoutExecutorConfiguration.class)
 			.run((context) -> assertOnlyFinding(context, FindingType.ASYNC_UNBOUNDED, "bean 'mailer'",
-					"@Async send run on the default @Async executor, a SimpleAsyncTaskExecutor with no concurrency limit"));
+					"@Async send run on the default @Async executor, "
+							+ "a SimpleAsyncTaskExecutor with no concurrency limit"));
 	}
 
 	@Test
@@ -319,7 +320,8 @@ class StartupAuditTests {
 	void shutdownPhaseShorterThanTheDrain() {
 		this.webContextRunner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=5s")
 			.run((context) -> assertOnlyFinding(context, FindingType.SHUTDOWN_PHASE_TOO_SHORT,
-					"spring.lifecycle.timeout-per-shutdown-phase=5s", "shorter than traffic-guard.shutdown.timeout=30s"));
+					"spring.lifecycle.timeout-per-shutdown-phase=5s",
+					"shorter than traffic-guard.shutdown.timeout=30s"));
 	}
 
 	@Test
