@@ -83,8 +83,8 @@ enum FindingType {
 
 	SHUTDOWN_PHASE_TOO_SHORT("shutdown.phase-timeout-too-short", Severity.WARNING,
 			"the shutdown phase ends before in-flight work may finish: requests still running then are cut off",
-			"remove spring.lifecycle.timeout-per-shutdown-phase (Traffic Guard sets it from "
-					+ "traffic-guard.shutdown.timeout) or raise it to at least the value named"),
+			"raise spring.lifecycle.timeout-per-shutdown-phase, or traffic-guard.shutdown.timeout from which "
+					+ "Traffic Guard sets it, to at least the value named, or lower that value"),
 
 	TOMCAT_UNBOUNDED("tomcat.unbounded-limit", Severity.ERROR,
 			"a Tomcat limit set back to unbounded lets clients hold connections, threads or memory without end",

@@ -104,17 +104,15 @@ final class ServerInspection implements Inspection {
 	}
 
 	/**
-	 * A user's timeout per shutdown phase against the longest a request may still need:
-	 * Traffic Guard's drain timeout, the transaction timeout and the HTTP clients' response
-	 * timeout, as far as they are set.
+	 * The timeout per shutdown phase in force (the user's, Traffic Guard's from
+	 * {@code traffic-guard.shutdown.timeout}, or Spring's 30s) against the longest a request
+	 * may still need: Traffic Guard's drain timeout, the transaction timeout and the HTTP
+	 * clients' response timeout, as far as they are set.
 	 */
 	private void inspectPhaseTimeout(AuditScope scope) {
-		if (new SettingSources(scope.environment()).sourceOf(PHASE_TIMEOUT) != SettingSource.USER) {
-			return;
-		}
 		Duration phase = scope.property(PHASE_TIMEOUT, Duration.class);
 		if (phase == null) {
-			return;
+			phase = DEFAULT_SHUTDOWN_TIMEOUT;
 		}
 		Map<String, @Nullable Duration> needs = new LinkedHashMap<>();
 		if (TrafficGuardFeatures.isEnabled(scope.environment(), "shutdown")) {
@@ -136,7 +134,14 @@ final class ServerInspection implements Inspection {
 			}
 		}
 		if (longest != null && phase.compareTo(longestNeed) < 0) {
-			scope.report(FindingType.SHUTDOWN_PHASE_TOO_SHORT.at(PHASE_TIMEOUT + "=" + PropertyCheck.format(phase),
+			SettingSource source = new SettingSources(scope.environment()).sourceOf(PHASE_TIMEOUT);
+			String origin = switch (source) {
+				case USER -> "";
+				case TRAFFIC_GUARD -> " (from traffic-guard.shutdown.timeout)";
+				case LIBRARY_DEFAULT -> " (Spring's default)";
+			};
+			scope.report(FindingType.SHUTDOWN_PHASE_TOO_SHORT.at(
+					PHASE_TIMEOUT + "=" + PropertyCheck.format(phase) + origin,
 					"shorter than " + longest + "=" + PropertyCheck.format(longestNeed)));
 		}
 	}

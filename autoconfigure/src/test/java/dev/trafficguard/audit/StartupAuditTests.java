@@ -335,6 +335,16 @@ class StartupAuditTests {
 	}
 
 	@Test
+	void shutdownPhaseFromTrafficGuardsTimeoutShorterThanTheTransactionTimeout() {
+		this.webContextRunner
+			.withPropertyValues("traffic-guard.shutdown.timeout=5s", "spring.transaction.default-timeout=30")
+			.withInitializer(new TrafficGuardDefaultsInitializer())
+			.run((context) -> assertOnlyFinding(context, FindingType.SHUTDOWN_PHASE_TOO_SHORT,
+					"spring.lifecycle.timeout-per-shutdown-phase=5s (from traffic-guard.shutdown.timeout)",
+					"shorter than spring.transaction.default-timeout=30s"));
+	}
+
+	@Test
 	void shutdownPhaseTimeoutFromTrafficGuardsDefaultIsNotReported() {
 		this.webContextRunner.withInitializer(new TrafficGuardDefaultsInitializer())
 			.run((context) -> assertThat(findings(context)).isEmpty());
