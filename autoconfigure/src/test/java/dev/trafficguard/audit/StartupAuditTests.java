@@ -195,6 +195,22 @@ class StartupAuditTests {
 	}
 
 	@Test
+	void clientsFromSpringBootsBuildersWithoutTheSharedPoolNeedBootsTimeouts() {
+		ApplicationContextRunner runner = this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+					RestTemplateAutoConfiguration.class, HttpClientAutoConfiguration.class))
+			.withPropertyValues("traffic-guard.http-client.enabled=false")
+			.withUserConfiguration(BuilderRestClientConfiguration.class);
+		runner.run((context) -> assertOnlyFinding(context, FindingType.HTTP_CLIENT_NO_TIMEOUTS, "bean 'restClient'",
+				"built by Spring Boot's builder without the shared pool, and spring.http.clients.connect-timeout "
+						+ "and spring.http.clients.read-timeout are not set"));
+		runner.withPropertyValues("spring.http.clients.connect-timeout=1s", "spring.http.clients.read-timeout=5s")
+			.run((context) -> assertThat(findings(context)).isEmpty());
+	}
+
+	@Test
 	void jdkHttpClientWithoutConnectTimeout() {
 		this.contextRunner.withPropertyValues("traffic-guard.http-client.enabled=false")
 			.withBean("jdkClient", HttpClient.class, HttpClient::newHttpClient)
@@ -661,6 +677,16 @@ class StartupAuditTests {
 
 		@Async
 		public void send(String message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BuilderRestClientConfiguration {
+
+		@Bean
+		RestClient restClient(RestClient.Builder builder) {
+			return builder.build();
 		}
 
 	}
