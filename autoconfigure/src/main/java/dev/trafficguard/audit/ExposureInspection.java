@@ -1,13 +1,16 @@
 package dev.trafficguard.audit;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.util.ClassUtils;
@@ -28,11 +31,6 @@ final class ExposureInspection implements Inspection {
 
 	private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
 
-	/**
-	 * Endpoints whose access is none unless it is set: Spring Boot's heap dump.
-	 */
-	private static final Set<String> NO_ACCESS_BY_DEFAULT = Set.of("heapdump");
-
 	@Override
 	public String name() {
 		return "exposure";
@@ -43,13 +41,13 @@ final class ExposureInspection implements Inspection {
 		if (!scope.isPresent(ENDPOINT) || !onMainPort(scope) || secured(scope)) {
 			return;
 		}
-		Set<String> endpoints = Endpoints.ids(scope.beanFactory());
+		Map<String, Boolean> endpoints = Endpoints.accessibleByDefault(scope.beanFactory());
 		Set<String> include = endpointIds(scope, "management.endpoints.web.exposure.include", Set.of("health"));
 		Set<String> exclude = endpointIds(scope, "management.endpoints.web.exposure.exclude", Set.of());
 		String basePath = scope.environment().getProperty("management.endpoints.web.base-path", "/actuator");
 		for (String id : SENSITIVE_ENDPOINTS) {
 			boolean exposed = (include.contains(id) || include.contains("*")) && !exclude.contains(id);
-			if (exposed && accessible(scope, id) && endpoints.contains(id)) {
+			if (exposed && endpoints.containsKey(id) && accessible(scope, id, endpoints.get(id))) {
 				String path = scope.environment().getProperty("management.endpoints.web.path-mapping." + id, id);
 				scope.report(FindingType.SENSITIVE_ENDPOINT_EXPOSED.at(
 						"endpoint '" + id + "' (management.endpoints.web.exposure.include)",
@@ -89,7 +87,7 @@ final class ExposureInspection implements Inspection {
 	 * endpoint's own access, else the default access, else the endpoint's default, all
 	 * capped by the maximum permitted.
 	 */
-	private static boolean accessible(AuditScope scope, String id) {
+	private static boolean accessible(AuditScope scope, String id, boolean accessibleByDefault) {
 		String enabled = scope.environment().getProperty("management.endpoint." + id + ".enabled");
 		if (isNone(scope.environment().getProperty("management.endpoints.access.max-permitted"))
 				|| "false".equalsIgnoreCase(enabled)) {
@@ -100,7 +98,7 @@ final class ExposureInspection implements Inspection {
 			access = scope.environment().getProperty("management.endpoints.access.default");
 		}
 		if (access == null) {
-			return !NO_ACCESS_BY_DEFAULT.contains(id);
+			return accessibleByDefault;
 		}
 		return !isNone(access);
 	}
@@ -110,21 +108,22 @@ final class ExposureInspection implements Inspection {
 	}
 
 	/**
-	 * The ids of the endpoints that exist as beans, read from their {@code @Endpoint} (or
-	 * {@code @WebEndpoint}, which it meta-annotates), so that any feature's endpoint counts.
-	 * Loaded only when the actuator is present.
+	 * The endpoints that exist as beans, by id, and whether each is accessible unless
+	 * its access is set (its default access is not none, as Spring Boot's heap dump's is),
+	 * read from their {@code @Endpoint} (or {@code @WebEndpoint}, which it meta-annotates),
+	 * so that any feature's endpoint counts. Loaded only when the actuator is present.
 	 */
 	private static final class Endpoints {
 
-		static Set<String> ids(ConfigurableListableBeanFactory beanFactory) {
-			Set<String> ids = new java.util.HashSet<>();
+		static Map<String, Boolean> accessibleByDefault(ConfigurableListableBeanFactory beanFactory) {
+			Map<String, Boolean> endpoints = new HashMap<>();
 			for (String name : beanFactory.getBeanNamesForAnnotation(Endpoint.class)) {
 				Endpoint endpoint = beanFactory.findAnnotationOnBean(name, Endpoint.class, false);
 				if (endpoint != null) {
-					ids.add(endpoint.id().toLowerCase(Locale.ROOT));
+					endpoints.put(endpoint.id().toLowerCase(Locale.ROOT), endpoint.defaultAccess() != Access.NONE);
 				}
 			}
-			return ids;
+			return endpoints;
 		}
 
 	}

@@ -28,6 +28,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfi
 import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.management.HeapDumpWebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.management.ThreadDumpEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -412,6 +413,18 @@ class StartupAuditTests {
 	}
 
 	@Test
+	void anEndpointWhoseDefaultAccessIsNoneIsNotReportedUntilItsAccessIsSet() {
+		this.webContextRunner.withBean(LockedProfilingEndpoint.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=*")
+			.run((context) -> assertThat(findings(context)).isEmpty());
+		this.webContextRunner.withBean(LockedProfilingEndpoint.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=*",
+					"management.endpoint.profiling.access=UNRESTRICTED")
+			.run((context) -> assertThat(findings(context)).extracting(Finding::subject)
+				.containsExactly("endpoint 'profiling' (management.endpoints.web.exposure.include)"));
+	}
+
+	@Test
 	void anEndpointThatDoesNotExistIsNotReported() {
 		this.webContextRunner
 			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
@@ -665,6 +678,16 @@ class StartupAuditTests {
 
 	@Endpoint(id = "profiling")
 	static class ProfilingEndpoint {
+
+		@ReadOperation
+		String profile() {
+			return "profile";
+		}
+
+	}
+
+	@Endpoint(id = "profiling", defaultAccess = Access.NONE)
+	static class LockedProfilingEndpoint {
 
 		@ReadOperation
 		String profile() {
