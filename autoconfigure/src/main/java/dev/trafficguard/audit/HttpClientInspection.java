@@ -41,6 +41,13 @@ final class HttpClientInspection implements Inspection {
 
 	private static final String WEB_CLIENT = "org.springframework.web.reactive.function.client.WebClient";
 
+	/**
+	 * Whether Apache HttpClient 5 can be loaded by this class: Spring's factory for it is
+	 * only looked at then.
+	 */
+	private static final boolean APACHE_LOADABLE = ClassUtils.isPresent(APACHE_CLIENT,
+			HttpClientInspection.class.getClassLoader());
+
 	private final @Nullable ClientBuildCounter clientBuilds;
 
 	HttpClientInspection(@Nullable ClientBuildCounter clientBuilds) {
@@ -99,7 +106,7 @@ final class HttpClientInspection implements Inspection {
 			Set<ClientHttpRequestFactory> builtByBoot, boolean sharedPool) {
 		String kind = factory.getClass().getSimpleName();
 		if (builtByBoot.contains(factory)) {
-			if (sharedPool && factory instanceof HttpComponentsClientHttpRequestFactory) {
+			if (sharedPool && APACHE_LOADABLE && ApacheClients.isFactory(factory)) {
 				return;
 			}
 			if (sharedPool) {
@@ -151,13 +158,9 @@ final class HttpClientInspection implements Inspection {
 				missing.add("read");
 			}
 		}
-		else if (factory instanceof HttpComponentsClientHttpRequestFactory components) {
+		else if (APACHE_LOADABLE && ApacheClients.isFactory(factory) && !ApacheClients.hasResponseTimeout(factory)) {
 			// HttpClient 5 connects within 3 minutes by default, but waits for a response forever
-			long readTimeout = ((Number) new DirectFieldAccessor(components).getPropertyValue("readTimeout"))
-				.longValue();
-			if (readTimeout <= 0 && !ApacheClients.hasResponseTimeout(components.getHttpClient())) {
-				missing.add("response");
-			}
+			missing.add("response");
 		}
 		return missing;
 	}
@@ -191,6 +194,17 @@ final class HttpClientInspection implements Inspection {
 							"an Apache HttpClient with no response timeout in its default RequestConfig"));
 				}
 			});
+		}
+
+		static boolean isFactory(ClientHttpRequestFactory factory) {
+			return factory instanceof HttpComponentsClientHttpRequestFactory;
+		}
+
+		static boolean hasResponseTimeout(ClientHttpRequestFactory factory) {
+			HttpComponentsClientHttpRequestFactory components = (HttpComponentsClientHttpRequestFactory) factory;
+			long readTimeout = ((Number) new DirectFieldAccessor(components).getPropertyValue("readTimeout"))
+				.longValue();
+			return readTimeout > 0 || hasResponseTimeout(components.getHttpClient());
 		}
 
 		static boolean hasResponseTimeout(org.apache.hc.client5.http.classic.HttpClient client) {

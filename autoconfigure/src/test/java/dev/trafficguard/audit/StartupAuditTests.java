@@ -44,6 +44,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -170,6 +171,22 @@ class StartupAuditTests {
 			.withBean("legacyClient", RestTemplate.class, RestTemplate::new)
 			.run((context) -> assertOnlyFinding(context, FindingType.HTTP_CLIENT_NO_TIMEOUTS, "bean 'legacyClient'",
 					"its own SimpleClientHttpRequestFactory with no connect and no read timeout"));
+	}
+
+	@Test
+	void restTemplateOnAnApacheClientOfItsOwnWithoutResponseTimeout() {
+		ApplicationContextRunner runner = this.contextRunner
+			.withPropertyValues("traffic-guard.http-client.enabled=false");
+		runner
+			.withBean("apache", RestTemplate.class,
+					() -> new RestTemplate(new HttpComponentsClientHttpRequestFactory()))
+			.run((context) -> assertOnlyFinding(context, FindingType.HTTP_CLIENT_NO_TIMEOUTS, "bean 'apache'",
+					"its own HttpComponentsClientHttpRequestFactory with no response timeout"));
+		runner.withBean("apache", RestTemplate.class, () -> {
+			HttpComponentsClientHttpRequestFactory factory = new HttpComponentsClientHttpRequestFactory();
+			factory.setReadTimeout(Duration.ofSeconds(5));
+			return new RestTemplate(factory);
+		}).run((context) -> assertThat(findings(context)).isEmpty());
 	}
 
 	@Test
