@@ -5,8 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.trafficguard.audit.StartupAudit;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,6 +25,9 @@ class SampleApplicationTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private StartupAudit audit;
 
 	@Test
 	void workHoldsTheThreadAndAnswersJson() throws Exception {
@@ -72,6 +77,14 @@ class SampleApplicationTests {
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void startupAuditFindsNothingToFix() throws Exception {
+		assertThat(this.audit.getFindings()).isEmpty();
+		HttpResponse<String> section = get("/actuator/trafficguard/audit");
+		assertThat(section.statusCode()).isEqualTo(200);
+		assertThat(section.body()).contains("\"ran\":true").contains("\"findings\":[]");
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {
