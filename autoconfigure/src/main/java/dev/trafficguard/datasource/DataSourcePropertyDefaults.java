@@ -25,7 +25,7 @@ public final class DataSourcePropertyDefaults implements PropertyDefaults {
 	 * per connection; a lost connection is a transient fault that
 	 * {@link ConnectionLostProblemMapper} answers and logs as one line.
 	 */
-	static final String BROKEN_CONNECTION_LOGGER = "logging.level.com.zaxxer.hikari.pool.ProxyConnection";
+	static final String BROKEN_CONNECTION_LOGGER = "logging.level[com.zaxxer.hikari.pool.ProxyConnection]";
 
 	@Override
 	public String feature() {
