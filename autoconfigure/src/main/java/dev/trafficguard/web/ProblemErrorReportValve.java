@@ -3,9 +3,11 @@ package dev.trafficguard.web;
 import java.io.IOException;
 import java.io.Writer;
 
+import jakarta.servlet.RequestDispatcher;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.tomcat.util.res.StringManager;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -17,11 +19,15 @@ import org.springframework.http.MediaType;
  * rejects itself (an encoded slash, a backslash or {@code %00} in the path, a request line or
  * header over the limit, an invalid {@code Host}) and error responses whose body is empty
  * (a 404 from an actuator endpoint, a 406 for an {@code Accept} header nothing matches).
- * A response that already has a body is left alone, and so is one below 400.
+ * A request line or headers over Tomcat's limit, which Tomcat answers 400, become 414 and
+ * 431. A response that already has a body is left alone, and so is one below 400.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
 	private static final int MAX_INSTANCE_LENGTH = 256;
+
+	private static final String HEADER_TOO_LARGE = StringManager.getManager("org.apache.coyote.http11")
+		.getString("iib.requestheadertoolarge.error");
 
 	private final ProblemDetailWriter writer = new ProblemDetailWriter();
 
@@ -40,6 +46,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		if (status == null) {
 			return;
 		}
+		if (status == HttpStatus.BAD_REQUEST && isHeaderTooLarge(request, response, throwable)) {
+			// Tomcat answers 400 when the request line and headers overflow their buffer
+			status = isRequestLineRead(request) ? HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpStatus.URI_TOO_LONG;
+			response.setStatus(status.value());
+		}
 		try {
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			response.setCharacterEncoding("UTF-8");
@@ -53,6 +64,27 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		catch (IOException | IllegalStateException ex) {
 			// The client is gone or the response cannot take a body: nothing more to do
 		}
+	}
+
+	/**
+	 * Whether Tomcat rejected the request because its request line and headers did not fit
+	 * {@code maxHttpRequestHeaderSize}. Tomcat tells it only by its message, which is
+	 * compared with the one Tomcat's own string manager holds for the same locale.
+	 */
+	private static boolean isHeaderTooLarge(Request request, Response response, @Nullable Throwable throwable) {
+		Throwable cause = throwable;
+		if (cause == null && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable attribute) {
+			cause = attribute;
+		}
+		if (cause == null) {
+			cause = response.getCoyoteResponse().getErrorException();
+		}
+		return cause instanceof IllegalArgumentException && HEADER_TOO_LARGE.equals(cause.getMessage());
+	}
+
+	private static boolean isRequestLineRead(Request request) {
+		// Tomcat sets the URI once it read all of it: a URI that overflowed is not set
+		return !request.getCoyoteRequest().requestURI().isNull();
 	}
 
 	private static String detail(HttpStatus status) {

@@ -54,7 +54,7 @@ class MalformedRequestTests {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "GET /api/a%2Fb HTTP/1.1", "GET /api/a\\b HTTP/1.1", "GET /api/a%00b HTTP/1.1",
-			"GET /api/a%zzb HTTP/1.1", "GET /api/../../etc/passwd HTTP/1.1", "GET /api/number?LONG HTTP/1.1" })
+			"GET /api/a%zzb HTTP/1.1", "GET /api/../../etc/passwd HTTP/1.1" })
 	void requestLineTomcatRejectsIsA400Problem(String requestLine, CapturedOutput output) throws IOException {
 		int logStart = output.getAll().length();
 		Response response = send(requestLine.replace("LONG", LONG) + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -63,9 +63,16 @@ class MalformedRequestTests {
 	}
 
 	@Test
-	void headerOverTheLimitIsA400Problem() throws IOException {
+	void requestLineOverTheLimitIsA414Problem() throws IOException {
+		assertProblem(send("GET /api/number?n=" + LONG + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+				414);
+		assertProblem(send("GET /" + LONG + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 414);
+	}
+
+	@Test
+	void headerOverTheLimitIsA431Problem() throws IOException {
 		assertProblem(send("GET /api/number?n=1 HTTP/1.1\r\nHost: localhost\r\nX-Big: " + LONG
-				+ "\r\nConnection: close\r\n\r\n"), 400);
+				+ "\r\nConnection: close\r\n\r\n"), 431);
 	}
 
 	@Test
