@@ -77,6 +77,9 @@ final class ShutdownContributor implements TrafficGuardContributor {
 		Map<String, Setting> settings = new LinkedHashMap<>();
 		settings.put("traffic-guard.shutdown.pre-stop-delay", this.settingSources
 			.describe("traffic-guard.shutdown.pre-stop-delay", PropertyCheck.format(this.preStopDelay.getDelay())));
+		settings.put("traffic-guard.shutdown.connection-close-notice",
+				this.settingSources.describe("traffic-guard.shutdown.connection-close-notice",
+						PropertyCheck.format(this.preStopDelay.getConnectionCloseNotice())));
 		settings.put("traffic-guard.shutdown.timeout",
 				this.settingSources.describe("traffic-guard.shutdown.timeout", PropertyCheck.format(this.timeout)));
 		settings.put("server.shutdown", this.settingSources.describe("server.shutdown",

@@ -43,7 +43,7 @@ class SampleApplicationTests {
 			assertThat(response.statusCode()).as(query).isEqualTo(400);
 			assertThat(response.headers().firstValue("Content-Type")).as(query)
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-			assertThat(response.body()).as(query).contains("'ms'");
+			assertThat(response.body()).as(query).contains("'ms'").contains("\"parameter\":\"ms\"");
 		}
 	}
 
