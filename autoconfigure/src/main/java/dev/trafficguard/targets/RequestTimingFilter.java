@@ -17,7 +17,8 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Times the server's requests into {@link RequestTimings}, by the URI pattern Spring MVC
- * matched ({@code NOT_FOUND} or {@code UNKNOWN} when none matched), leaving out the
+ * matched ({@code NOT_FOUND} for a 404 that no handler of its own answered, {@code UNKNOWN}
+ * when nothing matched), leaving out the
  * actuator's paths. Register it for the {@code REQUEST} dispatcher type only; an asynchronous
  * request is timed until it completes.
  * <p>
@@ -32,6 +33,8 @@ public final class RequestTimingFilter implements Filter {
 
 	// A compile-time constant: this class does not need Spring MVC to load
 	private static final String PATTERN_ATTRIBUTE = HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE;
+
+	private static final String RESOURCES = "/**";
 
 	private static final String START_ATTRIBUTE = RequestTimingFilter.class.getName() + ".start";
 
@@ -104,15 +107,17 @@ public final class RequestTimingFilter implements Filter {
 	}
 
 	private static String uri(ServletRequest request, ServletResponse response) {
-		Object pattern = request.getAttribute(PATTERN_ATTRIBUTE);
-		if (pattern != null) {
-			return pattern.toString();
+		Object attribute = request.getAttribute(PATTERN_ATTRIBUTE);
+		String pattern = (attribute != null) ? attribute.toString() : null;
+		if (pattern != null && !RESOURCES.equals(pattern)) {
+			return pattern;
 		}
 		if (response instanceof HttpServletResponse httpResponse
 				&& httpResponse.getStatus() == HttpServletResponse.SC_NOT_FOUND) {
+			// Unmatched paths end in the static resource handler's catch-all pattern
 			return NOT_FOUND;
 		}
-		return UNKNOWN;
+		return (pattern != null) ? pattern : UNKNOWN;
 	}
 
 	private final class AsyncCompletion implements AsyncListener {

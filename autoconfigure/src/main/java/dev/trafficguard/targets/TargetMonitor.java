@@ -165,16 +165,27 @@ public final class TargetMonitor implements AutoCloseable {
 		boolean warned = previous == TargetState.WARN;
 		if (warns && !warned) {
 			logger.warn("Performance target " + observation.name() + " is past its warn level: observed "
-					+ observation.observed() + " " + observation.unit() + " over the last "
-					+ PropertyCheck.format(this.window) + ", warn level " + observation.warn() + ", goal "
-					+ observation.goal());
+					+ format(observation.observed(), observation.unit()) + over(observation) + ", warn level "
+					+ format(observation.warn(), observation.unit()) + ", goal "
+					+ format(observation.goal(), observation.unit()));
 		}
 		else if (warned && !warns) {
 			logger.info("Performance target " + observation.name() + " is back under its warn level: observed "
-					+ ((observation.observed() != null) ? observation.observed() + " " + observation.unit()
-							: "nothing")
-					+ " over the last " + PropertyCheck.format(this.window) + ", warn level " + observation.warn());
+					+ format(observation.observed(), observation.unit()) + over(observation) + ", warn level "
+					+ format(observation.warn(), observation.unit()));
 		}
+	}
+
+	private String over(Observation observation) {
+		return observation.name().equals(LIVE_THREADS) ? " now" : " over the last " + PropertyCheck.format(this.window);
+	}
+
+	private static String format(@Nullable Double value, String unit) {
+		if (value == null) {
+			return "nothing";
+		}
+		String number = (value == Math.rint(value)) ? Long.toString(value.longValue()) : value.toString();
+		return unit.startsWith("%") ? number + unit : number + " " + unit;
 	}
 
 	/**

@@ -38,12 +38,13 @@ public final class ProblemDetailWriter {
 	}
 
 	/**
-	 * The problem as a JSON document.
+	 * The problem as a JSON document, for an answer that is not written to a servlet
+	 * response directly (an actuator endpoint's).
 	 * @param problem the problem
 	 * @param instance the request path
 	 * @return the JSON
 	 */
-	String toJson(Problem problem, String instance) {
+	public String toJson(Problem problem, String instance) {
 		StringBuilder json = new StringBuilder(160 + problem.detail().length() + instance.length());
 		json.append("{\"type\":\"about:blank\",\"title\":\"");
 		appendEscaped(json, problem.status().getReasonPhrase());
