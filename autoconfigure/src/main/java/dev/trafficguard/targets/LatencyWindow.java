@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * current slice. The first recording in a new slice clears the slice it reuses, under that
  * slice's lock, once per slice.
  * <p>
- * A bucket spans an eighth of a power of two of microseconds, so a percentile read at the
- * bucket's middle is within about 6% of the recorded value; latencies of 2^31 microseconds
- * (about 36 minutes) and more share the last bucket.
+ * A bucket spans an eighth of a power of two of 1.024 µs units, so a percentile read at the
+ * bucket's middle is within about 6% of the recorded value; latencies of 2^31 units (about
+ * 37 minutes) and more share the last bucket.
  */
 final class LatencyWindow {
 
@@ -24,6 +24,13 @@ final class LatencyWindow {
 	private static final int SUB_BUCKETS = 1 << SUB_BITS;
 
 	private static final int MAX_EXPONENT = 30;
+
+	private static final int UNIT_SHIFT = 10;
+
+	/**
+	 * Nanoseconds per unit of the buckets.
+	 */
+	static final double UNIT_NANOS = 1 << UNIT_SHIFT;
 
 	static final int BUCKETS = SUB_BUCKETS + (MAX_EXPONENT - SUB_BITS + 1) * SUB_BUCKETS;
 
@@ -53,7 +60,8 @@ final class LatencyWindow {
 			}
 			slice.rotate(tick);
 		}
-		slice.counts.incrementAndGet(bucket(nanos / 1000));
+		// Units of 1.024 µs: a shift rather than a division
+		slice.counts.incrementAndGet(bucket(nanos >>> UNIT_SHIFT));
 	}
 
 	/**
@@ -62,8 +70,18 @@ final class LatencyWindow {
 	 * @return the counts per bucket
 	 */
 	Snapshot snapshot(long now) {
-		long tick = now / this.sliceNanos;
 		int[] counts = new int[BUCKETS];
+		return new Snapshot(counts, addTo(counts, now));
+	}
+
+	/**
+	 * Add the counts of the slices inside the window at a time to others.
+	 * @param counts the counts per bucket to add to
+	 * @param now {@link System#nanoTime()}
+	 * @return how many latencies were added
+	 */
+	long addTo(int[] counts, long now) {
+		long tick = now / this.sliceNanos;
 		long total = 0;
 		for (Slice slice : this.slices) {
 			long age = tick - slice.tick;
@@ -75,23 +93,23 @@ final class LatencyWindow {
 				}
 			}
 		}
-		return new Snapshot(counts, total);
+		return total;
 	}
 
-	static int bucket(long micros) {
-		if (micros < SUB_BUCKETS) {
-			return (int) Math.max(0, micros);
+	static int bucket(long units) {
+		if (units < SUB_BUCKETS) {
+			return (int) Math.max(0, units);
 		}
-		int exponent = 63 - Long.numberOfLeadingZeros(micros);
+		int exponent = 63 - Long.numberOfLeadingZeros(units);
 		if (exponent > MAX_EXPONENT) {
 			return BUCKETS - 1;
 		}
-		int sub = (int) (micros >>> (exponent - SUB_BITS)) & (SUB_BUCKETS - 1);
+		int sub = (int) (units >>> (exponent - SUB_BITS)) & (SUB_BUCKETS - 1);
 		return SUB_BUCKETS + (exponent - SUB_BITS) * SUB_BUCKETS + sub;
 	}
 
 	/**
-	 * The middle of a bucket, in microseconds.
+	 * The middle of a bucket, in units of {@link #UNIT_NANOS} nanoseconds.
 	 */
 	static double middle(int bucket) {
 		if (bucket < SUB_BUCKETS) {
@@ -126,10 +144,10 @@ final class LatencyWindow {
 			for (int i = 0; i < this.counts.length; i++) {
 				seen += this.counts[i];
 				if (seen >= rank) {
-					return middle(i) / 1000.0;
+					return middle(i) * UNIT_NANOS / 1e6;
 				}
 			}
-			return middle(this.counts.length - 1) / 1000.0;
+			return middle(this.counts.length - 1) * UNIT_NANOS / 1e6;
 		}
 
 	}

@@ -23,8 +23,6 @@ public final class RequestTimings {
 
 	private final int maxUris;
 
-	private final LatencyWindow all;
-
 	private final LatencyWindow other;
 
 	private final Map<String, LatencyWindow> byUri = new ConcurrentHashMap<>();
@@ -37,7 +35,6 @@ public final class RequestTimings {
 	public RequestTimings(Duration window, int maxUris) {
 		this.sliceNanos = Math.max(1, window.toNanos() / LatencyWindow.SLICES);
 		this.maxUris = maxUris;
-		this.all = new LatencyWindow(this.sliceNanos);
 		this.other = new LatencyWindow(this.sliceNanos);
 	}
 
@@ -48,7 +45,6 @@ public final class RequestTimings {
 	 * @param now {@link System#nanoTime()} when the request ended
 	 */
 	public void record(String uri, long nanos, long now) {
-		this.all.record(nanos, now);
 		LatencyWindow window = this.byUri.get(uri);
 		if (window == null) {
 			window = windowFor(uri);
@@ -70,7 +66,13 @@ public final class RequestTimings {
 	 * @return the snapshot
 	 */
 	LatencyWindow.Snapshot all(long now) {
-		return this.all.snapshot(now);
+		// Added up from the URIs' windows when asked, so a request counts once
+		int[] counts = new int[LatencyWindow.BUCKETS];
+		long total = this.other.addTo(counts, now);
+		for (LatencyWindow window : this.byUri.values()) {
+			total += window.addTo(counts, now);
+		}
+		return new LatencyWindow.Snapshot(counts, total);
 	}
 
 	/**

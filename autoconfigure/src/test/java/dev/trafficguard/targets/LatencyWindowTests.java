@@ -17,12 +17,12 @@ class LatencyWindowTests {
 	@Test
 	void bucketsAreOrderedAndTheirMiddlesAreWithinSevenPercent() {
 		int previous = -1;
-		for (long micros = 0; micros < 1L << 32; micros = micros * 9 / 8 + 1) {
-			int bucket = LatencyWindow.bucket(micros);
+		for (long units = 0; units < 1L << 32; units = units * 9 / 8 + 1) {
+			int bucket = LatencyWindow.bucket(units);
 			assertThat(bucket).isGreaterThanOrEqualTo(previous).isLessThan(LatencyWindow.BUCKETS);
 			previous = bucket;
-			if (micros >= 8 && micros < 1L << 30) {
-				assertThat(LatencyWindow.middle(bucket)).isCloseTo(micros, within(micros * 0.07));
+			if (units >= 8 && units < 1L << 30) {
+				assertThat(LatencyWindow.middle(bucket)).isCloseTo(units, within(units * 0.07));
 			}
 		}
 		assertThat(LatencyWindow.bucket(Long.MAX_VALUE / 1000)).isEqualTo(LatencyWindow.BUCKETS - 1);
