@@ -135,7 +135,7 @@ public enum ProfileKind {
 	 */
 	static @Nullable ProfileKind of(String id) {
 		for (ProfileKind kind : values()) {
-			if (kind.id().equalsIgnoreCase(id.trim())) {
+			if (kind.id().equalsIgnoreCase(id.strip())) {
 				return kind;
 			}
 		}

@@ -96,18 +96,18 @@ public class ProfilingEndpoint {
 			@Nullable String top) {
 		ProfileKind profileKind = (kind != null) ? ProfileKind.of(kind) : null;
 		if (profileKind == null) {
-			return problem(HttpStatus.BAD_REQUEST, "kind=" + kind + ": must be one of cpu, allocation, lock, wall");
+			return problem(HttpStatus.BAD_REQUEST, "kind=" + shown(kind) + ": must be one of cpu, allocation, lock, wall");
 		}
 		long maxSeconds = this.properties.getMaxDuration().toSeconds();
 		long duration = parse(seconds, 1, maxSeconds, -1);
 		if (duration < 0) {
 			return problem(HttpStatus.BAD_REQUEST,
-					"seconds=" + seconds + ": must be a whole number between 1 and " + maxSeconds);
+					"seconds=" + shown(seconds) + ": must be a whole number between 1 and " + maxSeconds);
 		}
 		int frames = (int) parse(top, 1, ProfilingProperties.MAX_TOP, this.properties.getTop());
 		if (frames < 0) {
 			return problem(HttpStatus.BAD_REQUEST,
-					"top=" + top + ": must be a whole number between 1 and " + ProfilingProperties.MAX_TOP);
+					"top=" + shown(top) + ": must be a whole number between 1 and " + ProfilingProperties.MAX_TOP);
 		}
 		try {
 			Profile profile = this.profiler.record(profileKind, Duration.ofSeconds(duration), frames);
@@ -139,18 +139,18 @@ public class ProfilingEndpoint {
 		int count = (int) parse(top, 1, ProfilingProperties.MAX_TOP, this.properties.getTop());
 		if (count < 0) {
 			return problem(HttpStatus.BAD_REQUEST,
-					"top=" + top + ": must be a whole number between 1 and " + ProfilingProperties.MAX_TOP);
+					"top=" + shown(top) + ": must be a whole number between 1 and " + ProfilingProperties.MAX_TOP);
 		}
 		return switch (view) {
 			case "threads" -> new WebEndpointResponse<>(ThreadStacks.take(count));
 			case "heap" -> heap(count, live);
-			default -> problem(HttpStatus.NOT_FOUND, "No view '" + view + "': threads or heap");
+			default -> problem(HttpStatus.NOT_FOUND, "No view '" + shown(view) + "': threads or heap");
 		};
 	}
 
 	private WebEndpointResponse<Object> heap(int top, @Nullable String live) {
 		if (live != null && !live.equals("true") && !live.equals("false")) {
-			return problem(HttpStatus.BAD_REQUEST, "live=" + live + ": must be true or false");
+			return problem(HttpStatus.BAD_REQUEST, "live=" + shown(live) + ": must be true or false");
 		}
 		if (!this.histogramInProgress.compareAndSet(false, true)) {
 			return problem(HttpStatus.CONFLICT, "A heap histogram is being taken: try again when it is done");
@@ -177,7 +177,7 @@ public class ProfilingEndpoint {
 		Profile latest = this.profiler.latest();
 		if (!"recordings".equals(recordings) || latest == null || !latest.id().equals(id)) {
 			byte[] json = problemJson(HttpStatus.NOT_FOUND,
-					"No recording '" + id + "': only the latest profile is kept");
+					"No recording '" + shown(id) + "': only the latest profile is kept");
 			return new WebEndpointResponse<>(new ByteArrayResource(json), HttpStatus.NOT_FOUND.value(), PROBLEM);
 		}
 		return new WebEndpointResponse<>(new FileSystemResource(latest.file()));
@@ -199,6 +199,11 @@ public class ProfilingEndpoint {
 			description.put("topTotal", profile.topTotal());
 		}
 		return description;
+	}
+
+	// A parameter is echoed in a problem's detail, at most this long
+	private static @Nullable String shown(@Nullable String value) {
+		return (value != null && value.length() > 64) ? value.substring(0, 64) + "..." : value;
 	}
 
 	private static long parse(@Nullable String value, long min, long max, long absent) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
 import dev.trafficguard.properties.PropertyCheck;
 import org.apache.commons.logging.Log;
@@ -67,28 +66,28 @@ public final class TargetMonitor implements AutoCloseable {
 		TargetsProperties.P50Latency p50 = properties.getP50Latency();
 		if (p50.isEnabled()) {
 			targets.add(new Target(P50_LATENCY, "ms", millis(p50.getGoal()), millis(p50.getWarn()),
-					(now) -> this.timings.all(now).percentileMillis(0.5)));
+					(now, latencies) -> latencies.get().percentileMillis(0.5)));
 		}
 		TargetsProperties.P99Latency p99 = properties.getP99Latency();
 		if (p99.isEnabled()) {
 			targets.add(new Target(P99_LATENCY, "ms", millis(p99.getGoal()), millis(p99.getWarn()),
-					(now) -> this.timings.all(now).percentileMillis(0.99)));
+					(now, latencies) -> latencies.get().percentileMillis(0.99)));
 		}
 		TargetsProperties.LiveThreads liveThreads = properties.getLiveThreads();
 		if (liveThreads.isEnabled()) {
 			targets.add(new Target(LIVE_THREADS, "threads", liveThreads.getGoal(), liveThreads.getWarn(),
-					(now) -> this.threads.getThreadCount()));
+					(now, latencies) -> this.threads.getThreadCount()));
 		}
 		TargetsProperties.HeapGrowth heapGrowth = properties.getHeapGrowth();
 		GcObservations gc = this.gc;
 		if (heapGrowth.isEnabled() && gc != null) {
 			targets.add(new Target(HEAP_GROWTH, "%/min", heapGrowth.getGoal(), heapGrowth.getWarn(),
-					gc::heapGrowthPercentPerMinute));
+					(now, latencies) -> gc.heapGrowthPercentPerMinute(now)));
 		}
 		TargetsProperties.GcPause gcPause = properties.getGcPause();
 		if (gcPause.isEnabled() && gc != null) {
 			targets.add(new Target(GC_PAUSE, "ms", millis(gcPause.getGoal()), millis(gcPause.getWarn()),
-					(now) -> gc.maxPauseMillis(now)));
+					(now, latencies) -> gc.maxPauseMillis(now)));
 		}
 		return List.copyOf(targets);
 	}
@@ -143,9 +142,11 @@ public final class TargetMonitor implements AutoCloseable {
 	 */
 	public synchronized List<Observation> evaluate() {
 		long now = System.nanoTime();
+		// Both latency targets read one snapshot, taken only if one of them is enabled
+		Latencies latencies = new Latencies(this.timings, now);
 		List<Observation> observations = new ArrayList<>(this.targets.size());
 		for (Target target : this.targets) {
-			double observed = target.observe().applyAsDouble(now);
+			double observed = target.observe().observe(now, latencies);
 			if (observed < 0 && !target.name().equals(HEAP_GROWTH)) {
 				observed = Double.NaN;
 			}
@@ -231,7 +232,41 @@ public final class TargetMonitor implements AutoCloseable {
 		return this.timings;
 	}
 
-	private record Target(String name, String unit, double goal, double warn, ToDoubleFunction<Long> observe) {
+	private record Target(String name, String unit, double goal, double warn, Observer observe) {
+
+	}
+
+	@FunctionalInterface
+	private interface Observer {
+
+		/**
+		 * The value observed, negative or NaN if there is none.
+		 */
+		double observe(long now, Latencies latencies);
+
+	}
+
+	private static final class Latencies {
+
+		private final RequestTimings timings;
+
+		private final long now;
+
+		private LatencyWindow.@Nullable Snapshot snapshot;
+
+		Latencies(RequestTimings timings, long now) {
+			this.timings = timings;
+			this.now = now;
+		}
+
+		LatencyWindow.Snapshot get() {
+			LatencyWindow.Snapshot snapshot = this.snapshot;
+			if (snapshot == null) {
+				snapshot = this.timings.all(this.now);
+				this.snapshot = snapshot;
+			}
+			return snapshot;
+		}
 
 	}
 

@@ -5,12 +5,14 @@ import java.util.EnumSet;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.trafficguard.actuate.ActuatorBasePath;
 import dev.trafficguard.actuate.TrafficGuardContributor;
+import dev.trafficguard.properties.SettingSources;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,8 +55,10 @@ public final class TargetsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnClass(TrafficGuardContributor.class)
-	TrafficGuardContributor trafficGuardTargetsContributor(TargetMonitor monitor) {
-		return new TargetsContributor(monitor);
+	@ConditionalOnBean(SettingSources.class)
+	TrafficGuardContributor trafficGuardTargetsContributor(TargetMonitor monitor, TargetsProperties properties,
+			SettingSources settingSources) {
+		return new TargetsContributor(monitor, properties, settingSources);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -5,10 +5,13 @@ import java.util.Map;
 
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.properties.PropertyCheck;
+import dev.trafficguard.properties.Setting;
+import dev.trafficguard.properties.SettingSources;
 
 /**
- * The {@code targets} section: the window, every enabled target's observed value, goal,
- * warn level and state, and the URIs with the highest 99th percentile latency in the window.
+ * The {@code targets} section: the settings in force and where each comes from, every
+ * enabled target's observed value, goal, warn level and state, and the URIs with the highest
+ * 99th percentile latency in the window.
  */
 final class TargetsContributor implements TrafficGuardContributor {
 
@@ -16,8 +19,14 @@ final class TargetsContributor implements TrafficGuardContributor {
 
 	private final TargetMonitor monitor;
 
-	TargetsContributor(TargetMonitor monitor) {
+	private final TargetsProperties properties;
+
+	private final SettingSources settingSources;
+
+	TargetsContributor(TargetMonitor monitor, TargetsProperties properties, SettingSources settingSources) {
 		this.monitor = monitor;
+		this.properties = properties;
+		this.settingSources = settingSources;
 	}
 
 	@Override
@@ -29,6 +38,7 @@ final class TargetsContributor implements TrafficGuardContributor {
 	public Object describe() {
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("window", PropertyCheck.format(this.monitor.window()));
+		section.put("settings", settings());
 		Map<String, Object> targets = new LinkedHashMap<>();
 		for (TargetMonitor.Observation observation : this.monitor.evaluate()) {
 			targets.put(observation.name(), describe(observation));
@@ -36,6 +46,34 @@ final class TargetsContributor implements TrafficGuardContributor {
 		section.put("targets", targets);
 		section.put("slowestUris", this.monitor.timings().slowest(SLOWEST_URIS, System.nanoTime()));
 		return section;
+	}
+
+	private Map<String, Setting> settings() {
+		Map<String, Setting> settings = new LinkedHashMap<>();
+		TargetsProperties p = this.properties;
+		put(settings, "window", PropertyCheck.format(p.getWindow()));
+		put(settings, "max-uris", p.getMaxUris());
+		put(settings, "p50-latency.enabled", p.getP50Latency().isEnabled());
+		put(settings, "p50-latency.goal", PropertyCheck.format(p.getP50Latency().getGoal()));
+		put(settings, "p50-latency.warn", PropertyCheck.format(p.getP50Latency().getWarn()));
+		put(settings, "p99-latency.enabled", p.getP99Latency().isEnabled());
+		put(settings, "p99-latency.goal", PropertyCheck.format(p.getP99Latency().getGoal()));
+		put(settings, "p99-latency.warn", PropertyCheck.format(p.getP99Latency().getWarn()));
+		put(settings, "live-threads.enabled", p.getLiveThreads().isEnabled());
+		put(settings, "live-threads.goal", p.getLiveThreads().getGoal());
+		put(settings, "live-threads.warn", p.getLiveThreads().getWarn());
+		put(settings, "heap-growth.enabled", p.getHeapGrowth().isEnabled());
+		put(settings, "heap-growth.goal", p.getHeapGrowth().getGoal());
+		put(settings, "heap-growth.warn", p.getHeapGrowth().getWarn());
+		put(settings, "gc-pause.enabled", p.getGcPause().isEnabled());
+		put(settings, "gc-pause.goal", PropertyCheck.format(p.getGcPause().getGoal()));
+		put(settings, "gc-pause.warn", PropertyCheck.format(p.getGcPause().getWarn()));
+		return settings;
+	}
+
+	private void put(Map<String, Setting> settings, String name, Object value) {
+		String property = TargetsProperties.PREFIX + "." + name;
+		settings.put(property, this.settingSources.describe(property, value));
 	}
 
 	static Map<String, Object> describe(TargetMonitor.Observation observation) {

@@ -132,6 +132,17 @@ class ProfilingEndpointIntegrationTests {
 		assertProblem(get(base + "/actuator/profiling/heap?top=0"), 400, "top=0");
 		assertProblem(get(base + "/actuator/profiling/heap?live=maybe"), 400, "live=maybe");
 		assertProblem(get(base + "/actuator/profiling/goroutines"), 404, "No view 'goroutines'");
+		assertProblem(record(base, "{\"kind\":\"cpu\",\"seconds\":1.5}"), 400, "seconds=1.5: must be");
+		assertProblem(record(base, "{\"kind\":\"cpu\",\"seconds\":-1}"), 400, "seconds=-1: must be");
+		assertProblem(record(base, "{\"kind\":\"cpu\",\"seconds\":99999999999999999999}"), 400, "must be");
+		assertProblem(record(base, "{\"kind\":\"cpu\\u0000\",\"seconds\":1}"), 400, "kind=cpu\u0000: must be one of");
+		assertProblem(record(base, "{\"kind\":\"" + "x".repeat(100_000) + "\",\"seconds\":1}"), 400,
+				"kind=" + "x".repeat(64) + "...: must be one of");
+		// Spring MVC's own problem details answer what cannot be read as parameters
+		assertProblem(record(base, "{\"kind\":[\"cpu\"],\"seconds\":1}"), 400, "Failed to read request");
+		assertProblem(record(base, "{\"kind\":{\"a\":1},\"seconds\":1}"), 400, "Failed to read request");
+		assertProblem(record(base, "not json"), 400, "Failed to read request");
+		assertProblem(record(base, ""), 400, "kind=null");
 		JsonNode status = this.json.readTree(get(base + "/actuator/profiling").body());
 		assertThat(status.get("latest").isNull()).isTrue();
 	}

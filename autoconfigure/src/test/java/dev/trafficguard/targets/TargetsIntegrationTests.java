@@ -85,6 +85,10 @@ class TargetsIntegrationTests {
 		assertThat(section.at("/slowestUris/0/uri").asString()).isEqualTo("/orders/{id}");
 		assertThat(section.at("/slowestUris/0/p99").asDouble()).isGreaterThan(100.0);
 		assertThat(section.at("/slowestUris/0/requests").asLong()).isEqualTo(15);
+		assertThat(section.at("/settings/traffic-guard.targets.window/value").asString()).isEqualTo("3s");
+		assertThat(section.at("/settings/traffic-guard.targets.window/source").asString()).isEqualTo("user");
+		assertThat(section.at("/settings/traffic-guard.targets.live-threads.warn/source").asString())
+			.isEqualTo("default");
 		JsonNode state = this.json.readTree(
 				get(base + "/actuator/metrics/traffic.guard.target.state?tag=target:p99-latency").body());
 		assertThat(state.at("/measurements/0/value").asDouble()).isEqualTo(2.0);
@@ -153,6 +157,20 @@ class TargetsIntegrationTests {
 		assertThat(section.get("slowestUris")).hasSize(1);
 		assertThat(section.at("/slowestUris/0/uri").asString()).isEqualTo("NOT_FOUND");
 		assertThat(section.at("/slowestUris/0/requests").asLong()).isEqualTo(1);
+	}
+
+	@Test
+	void aFloodOfRandomPathsCountsAsOneUri() throws Exception {
+		String base = start();
+		for (int i = 0; i < 300; i++) {
+			get(base + "/random-" + Long.toHexString(Double.doubleToLongBits(Math.random())) + "/" + i);
+		}
+		// Looks like the actuator's base path, but is not under it
+		get(base + "/actuatorx/health");
+		JsonNode section = this.json.readTree(get(base + "/actuator/trafficguard/targets").body());
+		assertThat(section.get("slowestUris")).hasSize(1);
+		assertThat(section.at("/slowestUris/0/uri").asString()).isEqualTo("NOT_FOUND");
+		assertThat(section.at("/slowestUris/0/requests").asLong()).isEqualTo(301);
 	}
 
 	@Test
