@@ -30,11 +30,16 @@ public final class HealthStatuses {
 	/**
 	 * Add {@link #DEGRADED} to Spring Boot's status order and HTTP mapping, as property
 	 * defaults: a user's {@code management.endpoint.health.status.order} replaces the whole
-	 * order, and a user's HTTP mapping for any status is kept beside this one.
+	 * order, and a user's HTTP mapping for any status wins over this one and is kept beside
+	 * it. Spring Boot's own mapping of {@code DOWN} and {@code OUT_OF_SERVICE} to 503 applies
+	 * only while no mapping is configured at all, so it is contributed too: without it, a
+	 * {@code DOWN} service would answer 200.
 	 * @param defaults the defaults to add to, keyed by canonical property name
 	 */
 	public static void contribute(Map<String, Object> defaults) {
 		defaults.put("management.endpoint.health.status.order", ORDER);
+		defaults.put("management.endpoint.health.status.http-mapping.down", 503);
+		defaults.put("management.endpoint.health.status.http-mapping.out-of-service", 503);
 		defaults.put("management.endpoint.health.status.http-mapping.degraded", 200);
 	}
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.management.JMException;
+import javax.management.JMRuntimeException;
 
 import dev.trafficguard.profiling.FlightRecorderProfiler.BusyException;
 import dev.trafficguard.profiling.FlightRecorderProfiler.InProgress;
@@ -124,6 +125,10 @@ public class ProfilingEndpoint {
 		catch (IOException ex) {
 			return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Could not write or read the recording: " + ex.getMessage());
 		}
+		catch (IllegalStateException ex) {
+			// Flight Recorder disabled (-XX:-FlightRecorder) or not in this runtime image
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, "Flight Recorder is not available: " + ex.getMessage());
+		}
 	}
 
 	/**
@@ -158,7 +163,7 @@ public class ProfilingEndpoint {
 		try {
 			return new WebEndpointResponse<>(HeapHistogram.take(top, "true".equals(live)));
 		}
-		catch (JMException ex) {
+		catch (JMException | JMRuntimeException ex) {
 			return problem(HttpStatus.SERVICE_UNAVAILABLE, "This JVM has no class histogram: " + ex.getMessage());
 		}
 		finally {

@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests for {@link TargetsAutoConfiguration} and {@link TargetsPropertyDefaults}.
@@ -158,8 +159,10 @@ class TargetsAutoConfigurationTests {
 			Binder binder = Binder.get(context.getEnvironment());
 			assertThat(binder.bind("management.endpoint.health.status.order", Bindable.listOf(String.class)).get())
 				.containsExactly("DOWN", "OUT_OF_SERVICE", HealthStatuses.DEGRADED, "UP", "UNKNOWN");
-			assertThat(binder.bind("management.endpoint.health.status.http-mapping.degraded", Integer.class).get())
-				.isEqualTo(200);
+			// Boot maps DOWN and OUT_OF_SERVICE to 503 only while no mapping is set at all
+			assertThat(binder
+				.bind("management.endpoint.health.status.http-mapping", Bindable.mapOf(String.class, Integer.class))
+				.get()).containsOnly(entry("down", 503), entry("out-of-service", 503), entry("degraded", 200));
 		});
 	}
 
@@ -175,7 +178,7 @@ class TargetsAutoConfigurationTests {
 					.get()).containsExactly("DOWN", "UP");
 				assertThat(binder
 					.bind("management.endpoint.health.status.http-mapping", Bindable.mapOf(String.class, Integer.class))
-					.get()).containsEntry("down", 500).containsEntry("degraded", 200);
+					.get()).containsOnly(entry("down", 500), entry("out-of-service", 503), entry("degraded", 200));
 			});
 	}
 
