@@ -50,24 +50,24 @@ final class TargetsContributor implements TrafficGuardContributor {
 
 	private Map<String, Setting> settings() {
 		Map<String, Setting> settings = new LinkedHashMap<>();
-		TargetsProperties p = this.properties;
-		put(settings, "window", PropertyCheck.format(p.getWindow()));
-		put(settings, "max-uris", p.getMaxUris());
-		put(settings, "p50-latency.enabled", p.getP50Latency().isEnabled());
-		put(settings, "p50-latency.goal", PropertyCheck.format(p.getP50Latency().getGoal()));
-		put(settings, "p50-latency.warn", PropertyCheck.format(p.getP50Latency().getWarn()));
-		put(settings, "p99-latency.enabled", p.getP99Latency().isEnabled());
-		put(settings, "p99-latency.goal", PropertyCheck.format(p.getP99Latency().getGoal()));
-		put(settings, "p99-latency.warn", PropertyCheck.format(p.getP99Latency().getWarn()));
-		put(settings, "live-threads.enabled", p.getLiveThreads().isEnabled());
-		put(settings, "live-threads.goal", p.getLiveThreads().getGoal());
-		put(settings, "live-threads.warn", p.getLiveThreads().getWarn());
-		put(settings, "heap-growth.enabled", p.getHeapGrowth().isEnabled());
-		put(settings, "heap-growth.goal", p.getHeapGrowth().getGoal());
-		put(settings, "heap-growth.warn", p.getHeapGrowth().getWarn());
-		put(settings, "gc-pause.enabled", p.getGcPause().isEnabled());
-		put(settings, "gc-pause.goal", PropertyCheck.format(p.getGcPause().getGoal()));
-		put(settings, "gc-pause.warn", PropertyCheck.format(p.getGcPause().getWarn()));
+		TargetsProperties targets = this.properties;
+		put(settings, "window", PropertyCheck.format(targets.getWindow()));
+		put(settings, "max-uris", targets.getMaxUris());
+		put(settings, "p50-latency.enabled", targets.getP50Latency().isEnabled());
+		put(settings, "p50-latency.goal", PropertyCheck.format(targets.getP50Latency().getGoal()));
+		put(settings, "p50-latency.warn", PropertyCheck.format(targets.getP50Latency().getWarn()));
+		put(settings, "p99-latency.enabled", targets.getP99Latency().isEnabled());
+		put(settings, "p99-latency.goal", PropertyCheck.format(targets.getP99Latency().getGoal()));
+		put(settings, "p99-latency.warn", PropertyCheck.format(targets.getP99Latency().getWarn()));
+		put(settings, "live-threads.enabled", targets.getLiveThreads().isEnabled());
+		put(settings, "live-threads.goal", targets.getLiveThreads().getGoal());
+		put(settings, "live-threads.warn", targets.getLiveThreads().getWarn());
+		put(settings, "heap-growth.enabled", targets.getHeapGrowth().isEnabled());
+		put(settings, "heap-growth.goal", targets.getHeapGrowth().getGoal());
+		put(settings, "heap-growth.warn", targets.getHeapGrowth().getWarn());
+		put(settings, "gc-pause.enabled", targets.getGcPause().isEnabled());
+		put(settings, "gc-pause.goal", PropertyCheck.format(targets.getGcPause().getGoal()));
+		put(settings, "gc-pause.warn", PropertyCheck.format(targets.getGcPause().getWarn()));
 		return settings;
 	}
 
