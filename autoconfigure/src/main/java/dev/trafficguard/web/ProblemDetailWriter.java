@@ -39,12 +39,13 @@ public final class ProblemDetailWriter {
 	}
 
 	/**
-	 * The problem as a JSON document.
+	 * The problem as a JSON document, for an answer that is not written to a servlet
+	 * response directly (an actuator endpoint's).
 	 * @param problem the problem
 	 * @param instance the request path, or {@code null} to leave the member out
 	 * @return the JSON
 	 */
-	String toJson(Problem problem, @Nullable String instance) {
+	public String toJson(Problem problem, @Nullable String instance) {
 		StringBuilder json = new StringBuilder(
 				160 + problem.detail().length() + ((instance != null) ? instance.length() : 0));
 		json.append("{\"type\":\"about:blank\",\"title\":\"");
