@@ -12,7 +12,6 @@ import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.startup.Tomcat;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -50,28 +49,31 @@ public final class OverloadAutoConfiguration {
 		int max = properties.determineMaxLimit(environment.getProperty("server.tomcat.threads.max", Integer.class));
 		Integer initial = properties.getInitialLimit();
 		List<String> excluded = new ArrayList<>(properties.getExcludePaths());
-		String actuator = actuatorBasePath(environment);
-		if (actuator != null) {
-			excluded.add(actuator + "/health");
-			excluded.add(actuator + "/health/**");
-		}
+		excluded.addAll(actuatorPaths(environment));
 		return new OverloadSettings(properties.getMinLimit(), max,
 				(initial != null) ? Math.min(initial, max) : max, List.copyOf(excluded), environment,
 				new AtomicBoolean());
 	}
 
 	/**
-	 * The actuator's base path on this server, or {@code null} if there is none.
+	 * The actuator's paths that are never limited: all of them under their own base path,
+	 * since the probes must never be turned away and the operator needs the endpoint most
+	 * when the service is overloaded; only the health probes when the endpoints sit at the
+	 * root, among the application's own paths.
 	 */
-	static @Nullable String actuatorBasePath(Environment environment) {
+	static List<String> actuatorPaths(Environment environment) {
 		if (!ClassUtils.isPresent(ACTUATOR_ENDPOINT_CLASS, OverloadAutoConfiguration.class.getClassLoader())) {
-			return null;
+			return List.of();
 		}
 		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator").trim();
 		while (basePath.endsWith("/")) {
 			basePath = basePath.substring(0, basePath.length() - 1);
 		}
-		return basePath.startsWith("/") ? basePath : "/" + basePath;
+		if (basePath.isEmpty()) {
+			return List.of("/health", "/health/**");
+		}
+		basePath = basePath.startsWith("/") ? basePath : "/" + basePath;
+		return List.of(basePath, basePath + "/**");
 	}
 
 	@Bean
@@ -84,10 +86,16 @@ public final class OverloadAutoConfiguration {
 	}
 
 	@Bean
+	QueueTimeCheck trafficGuardQueueTimeCheck(OverloadProperties properties) {
+		return new QueueTimeCheck(properties.getMaxQueueTime(), properties.getQueueTimeTarget(),
+				properties.getQueueTimeInterval());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	OverloadFilter trafficGuardOverloadFilter(RequestLimiter limiter, OverloadProperties properties,
-			OverloadSettings settings) {
-		return new OverloadFilter(limiter, new PathMatcher(settings.excludedPaths()), properties.getMaxQueueTime(),
+	OverloadFilter trafficGuardOverloadFilter(RequestLimiter limiter, QueueTimeCheck queueTime,
+			OverloadProperties properties, OverloadSettings settings) {
+		return new OverloadFilter(limiter, new PathMatcher(settings.excludedPaths()), queueTime,
 				properties.getRetryAfter());
 	}
 
@@ -104,10 +112,9 @@ public final class OverloadAutoConfiguration {
 	@Bean
 	@ConditionalOnClass(TrafficGuardContributor.class)
 	@ConditionalOnBean(SettingSources.class)
-	TrafficGuardContributor trafficGuardOverloadContributor(RequestLimiter limiter, OverloadProperties properties,
-			OverloadSettings settings, SettingSources settingSources) {
-		return new OverloadContributor(limiter, properties, settings, settingSources,
-				settings.queueTimeMeasured()::get);
+	TrafficGuardContributor trafficGuardOverloadContributor(RequestLimiter limiter, QueueTimeCheck queueTime,
+			OverloadProperties properties, OverloadSettings settings, SettingSources settingSources) {
+		return new OverloadContributor(limiter, queueTime, properties, settings, settingSources);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,7 +3,6 @@ package dev.trafficguard.overload;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.properties.PropertyCheck;
@@ -26,15 +25,15 @@ final class OverloadContributor implements TrafficGuardContributor {
 
 	private final SettingSources settingSources;
 
-	private final BooleanSupplier queueTimeMeasured;
+	private final QueueTimeCheck queueTime;
 
-	OverloadContributor(RequestLimiter limiter, OverloadProperties properties, OverloadSettings settings,
-			SettingSources settingSources, BooleanSupplier queueTimeMeasured) {
+	OverloadContributor(RequestLimiter limiter, QueueTimeCheck queueTime, OverloadProperties properties,
+			OverloadSettings settings, SettingSources settingSources) {
 		this.limiter = limiter;
+		this.queueTime = queueTime;
 		this.properties = properties;
 		this.settings = settings;
 		this.settingSources = settingSources;
-		this.queueTimeMeasured = queueTimeMeasured;
 	}
 
 	@Override
@@ -56,7 +55,8 @@ final class OverloadContributor implements TrafficGuardContributor {
 			shed.put(reason.key(), this.limiter.getShed(reason));
 		}
 		section.put("shed", shed);
-		section.put("queueTimeMeasured", this.queueTimeMeasured.getAsBoolean());
+		section.put("queueTimeMeasured", this.settings.queueTimeMeasured().get());
+		section.put("standingQueue", this.queueTime.isStanding());
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("algorithm", this.settingSources.describe(prefix + ".algorithm",
 				this.properties.getAlgorithm().name().toLowerCase(Locale.ROOT)));
@@ -69,6 +69,10 @@ final class OverloadContributor implements TrafficGuardContributor {
 				PropertyCheck.format(this.properties.getMaxWait())));
 		settings.put("maxQueueTime", this.settingSources.describe(prefix + ".max-queue-time",
 				PropertyCheck.format(this.properties.getMaxQueueTime())));
+		settings.put("queueTimeTarget", this.settingSources.describe(prefix + ".queue-time-target",
+				PropertyCheck.format(this.properties.getQueueTimeTarget())));
+		settings.put("queueTimeInterval", this.settingSources.describe(prefix + ".queue-time-interval",
+				PropertyCheck.format(this.properties.getQueueTimeInterval())));
 		settings.put("retryAfter", this.settingSources.describe(prefix + ".retry-after",
 				PropertyCheck.format(this.properties.getRetryAfter())));
 		settings.put("excludedPaths", this.settings.excludedPaths());

@@ -23,7 +23,7 @@ import org.springframework.http.HttpStatus;
  * Servlet filter that admits at most the {@link RequestLimiter}'s limit of requests at once
  * and sheds the rest at once with {@code 503 Service Unavailable}, an RFC 9457 problem and
  * {@code Retry-After}, before the request reaches anything that would cost more. A request
- * that already waited longer than {@code max-queue-time} in the server's queue is shed too.
+ * that already waited too long in the server's queue is shed too ({@link QueueTimeCheck}).
  * Excluded paths (the health probes always) pass untouched.
  * <p>
  * Register it for the {@code REQUEST} dispatcher type only: an asynchronous request holds its
@@ -44,16 +44,16 @@ public final class OverloadFilter implements Filter {
 
 	private final PathMatcher excluded;
 
-	private final long maxQueueNanos;
+	private final QueueTimeCheck queueTime;
 
 	private final Problem[] problems = new Problem[ShedReason.values().length];
 
 	private final ProblemDetailWriter writer = new ProblemDetailWriter();
 
-	OverloadFilter(RequestLimiter limiter, PathMatcher excluded, Duration maxQueueTime, Duration retryAfter) {
+	OverloadFilter(RequestLimiter limiter, PathMatcher excluded, QueueTimeCheck queueTime, Duration retryAfter) {
 		this.limiter = limiter;
 		this.excluded = excluded;
-		this.maxQueueNanos = maxQueueTime.toNanos();
+		this.queueTime = queueTime;
 		for (ShedReason reason : ShedReason.values()) {
 			this.problems[reason.ordinal()] = new Problem(HttpStatus.SERVICE_UNAVAILABLE,
 					"The service is overloaded: " + reason.detail() + "; try again shortly.", retryAfter);
@@ -69,7 +69,8 @@ public final class OverloadFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		if (this.maxQueueNanos > 0 && QueueTimedThread.takeCurrent() > this.maxQueueNanos) {
+		long queued = QueueTimedThread.takeCurrent();
+		if (queued > 0 && this.queueTime.shed(queued)) {
 			shed(ShedReason.QUEUE_TIME, httpRequest, (HttpServletResponse) response);
 			return;
 		}

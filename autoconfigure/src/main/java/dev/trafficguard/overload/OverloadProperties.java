@@ -77,11 +77,23 @@ public class OverloadProperties implements InitializingBean {
 	/**
 	 * Longest time a request may have waited in the server's queue for a worker thread
 	 * before it reached the filter; one that waited longer is shed unread (its client has
-	 * likely given up, and serving it late only delays every request behind it). 0 turns the
-	 * check off. Measured on Tomcat's platform-thread executor only; virtual threads have no
-	 * queue.
+	 * likely given up, and serving it late only delays every request behind it). 0 turns
+	 * queue-time shedding off. Measured on Tomcat's platform-thread executor; virtual threads
+	 * have no queue.
 	 */
-	private Duration maxQueueTime = Duration.ofMillis(50);
+	private Duration maxQueueTime = Duration.ofMillis(500);
+
+	/**
+	 * Queue time that tells a standing queue: when every request of a queue-time-interval
+	 * waited longer than this, requests that waited more than twice this are shed during the
+	 * next interval (CoDel). 0 keeps only max-queue-time.
+	 */
+	private Duration queueTimeTarget = Duration.ofMillis(5);
+
+	/**
+	 * The window over which the shortest queue time is compared with queue-time-target.
+	 */
+	private Duration queueTimeInterval = Duration.ofMillis(100);
 
 	/**
 	 * The Retry-After sent with a shed request.
@@ -165,6 +177,22 @@ public class OverloadProperties implements InitializingBean {
 		this.maxQueueTime = maxQueueTime;
 	}
 
+	public Duration getQueueTimeTarget() {
+		return this.queueTimeTarget;
+	}
+
+	public void setQueueTimeTarget(Duration queueTimeTarget) {
+		this.queueTimeTarget = queueTimeTarget;
+	}
+
+	public Duration getQueueTimeInterval() {
+		return this.queueTimeInterval;
+	}
+
+	public void setQueueTimeInterval(Duration queueTimeInterval) {
+		this.queueTimeInterval = queueTimeInterval;
+	}
+
 	public Duration getRetryAfter() {
 		return this.retryAfter;
 	}
@@ -203,6 +231,15 @@ public class OverloadProperties implements InitializingBean {
 				"greater than 0 and at most 1");
 		PropertyCheck.between(PREFIX + ".max-wait", this.maxWait, Duration.ZERO, Duration.ofSeconds(10));
 		PropertyCheck.between(PREFIX + ".max-queue-time", this.maxQueueTime, Duration.ZERO, Duration.ofMinutes(1));
+		PropertyCheck.between(PREFIX + ".queue-time-target", this.queueTimeTarget, Duration.ZERO,
+				Duration.ofSeconds(10));
+		if (!this.maxQueueTime.isZero()) {
+			PropertyCheck.check(this.queueTimeTarget.multipliedBy(2).compareTo(this.maxQueueTime) <= 0,
+					PREFIX + ".queue-time-target", PropertyCheck.format(this.queueTimeTarget),
+					"at most half of max-queue-time (" + PropertyCheck.format(this.maxQueueTime) + ")");
+		}
+		PropertyCheck.between(PREFIX + ".queue-time-interval", this.queueTimeInterval, Duration.ofMillis(1),
+				Duration.ofMinutes(1));
 		PropertyCheck.between(PREFIX + ".retry-after", this.retryAfter, Duration.ofSeconds(1), Duration.ofHours(1));
 		for (int i = 0; i < this.excludePaths.size(); i++) {
 			checkPattern(PREFIX + ".exclude-paths[" + i + "]", this.excludePaths.get(i));

@@ -34,7 +34,8 @@ final class PathGroups {
 			total += entry.getValue().getShare();
 		}
 		if (!names.isEmpty() && total < 1.0) {
-			shares.put(OTHER, Math.max(0.0, 1.0 - total));
+			// Rounded, so that 1 - 0.7 guarantees 3 slots of 10, not 4
+			shares.put(OTHER, Math.max(0.0, Math.round((1.0 - total) * 1e6) / 1e6));
 		}
 		this.names = names.toArray(String[]::new);
 		this.matchers = matchers.toArray(PathMatcher[]::new);
