@@ -28,7 +28,9 @@ class ConfigurationMetadataTests {
 	private static final Set<String> NO_STATIC_DEFAULT = Set.of("traffic-guard.executor.core-size",
 			"traffic-guard.executor.max-size", "traffic-guard.executor.queue-capacity", "traffic-guard.executor.pools",
 			"traffic-guard.rate-limit.exclude-paths", "traffic-guard.rate-limit.rules",
-			"traffic-guard.rate-limit.trusted-proxies", "traffic-guard.shutdown.pre-stop-delay");
+			"traffic-guard.rate-limit.trusted-proxies", "traffic-guard.shutdown.pre-stop-delay",
+			"traffic-guard.overload.max-limit", "traffic-guard.overload.initial-limit",
+			"traffic-guard.overload.exclude-paths", "traffic-guard.overload.groups");
 
 	@Test
 	void everyPropertyHasADescriptionADefaultAndAReadmeRow() throws IOException {
