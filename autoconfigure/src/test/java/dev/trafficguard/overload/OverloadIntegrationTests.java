@@ -397,7 +397,7 @@ class OverloadIntegrationTests {
 
 		@GetMapping("/api/fast")
 		Map<String, String> fast() {
-			return Map.of("thread", Thread.currentThread().getName());
+			return Map.of("thread", Thread.currentThread().toString());
 		}
 
 	}
