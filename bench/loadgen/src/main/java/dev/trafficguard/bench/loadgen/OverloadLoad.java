@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * Usage: {@code java -cp loadgen.jar dev.trafficguard.bench.loadgen.OverloadLoad URL
  * RATE:SECONDS[,RATE:SECONDS...] [MAX_IN_FLIGHT]}. Prints one line per phase:
  * {@code phase rate seconds sent ok shed other transport unsent goodput admitted_p50_ms
- * admitted_p99_ms shed_p50_ms shed_p99_ms}, then one {@code total} line over all phases.
+ * admitted_p99_ms shed_p50_ms shed_p99_ms}, then one {@code total} line over all phases. The
+ * wall-clock start of each phase goes to standard error as {@code PHASE n epoch_ms}.
  */
 public final class OverloadLoad {
 
@@ -75,8 +76,8 @@ public final class OverloadLoad {
 			.build();
 		// Warm the generator's JIT and connections first at a low rate (not the server's
 		// saturation point), unmeasured.
-		run(client, uri, List.<int[]>of(new int[] { Math.min(200, phases.get(0)[0]), 2 }), maxInFlight);
-		Phase[] results = run(client, uri, phases, maxInFlight);
+		run(client, uri, List.<int[]>of(new int[] { Math.min(200, phases.get(0)[0]), 2 }), maxInFlight, false);
+		Phase[] results = run(client, uri, phases, maxInFlight, true);
 		Phase total = Phase.merge(results);
 		for (int i = 0; i < results.length; i++) {
 			System.out.println(results[i].format(Integer.toString(i + 1)));
@@ -85,7 +86,8 @@ public final class OverloadLoad {
 		System.exit(0);
 	}
 
-	static Phase[] run(HttpClient client, URI uri, List<int[]> schedule, int maxInFlight) throws InterruptedException {
+	static Phase[] run(HttpClient client, URI uri, List<int[]> schedule, int maxInFlight, boolean announce)
+			throws InterruptedException {
 		int total = 0;
 		for (int[] phase : schedule) {
 			total += phase[0] * phase[1];
@@ -101,6 +103,12 @@ public final class OverloadLoad {
 			int seconds = schedule.get(p)[1];
 			Phase phase = new Phase(rate, seconds, rate * seconds);
 			phases[p] = phase;
+			if (announce) {
+				// When each phase starts, in wall-clock milliseconds, to line up with samples
+				// taken from the server meanwhile
+				long wallClock = System.currentTimeMillis() + (phaseStart - System.nanoTime()) / 1_000_000;
+				System.err.println("PHASE " + (p + 1) + " " + wallClock);
+			}
 			double intervalNanos = 1_000_000_000.0 / rate;
 			for (int i = 0; i < phase.sent; i++) {
 				long intended = phaseStart + (long) (i * intervalNanos);
