@@ -68,8 +68,8 @@ for app in baseline sample; do
 	(
 		while true; do
 			body=$(curl -s --max-time 1 "http://127.0.0.1:$port/actuator/trafficguard/overload" || true)
-			limit=$(grep -o '"limit":[0-9]*' <<<"$body" | head -n 1 | cut -d: -f2)
-			inflight=$(grep -o '"inFlight":[0-9]*' <<<"$body" | head -n 1 | cut -d: -f2)
+			limit=$( (grep -o '"limit":[0-9]*' <<<"$body" || true) | head -n 1 | cut -d: -f2)
+			inflight=$( (grep -o '"inFlight":[0-9]*' <<<"$body" || true) | head -n 1 | cut -d: -f2)
 			echo "$(date +%s%3N) ${limit:--} ${inflight:--}" >>"$samples"
 			sleep 0.25
 		done
@@ -88,7 +88,8 @@ for app in baseline sample; do
 		$1 >= end && back == "" && before != "" && $2 >= before { back = ($1 - end) / 1000 }
 		END {
 			if (before == "") { print "- - -"; exit }
-			printf "%s %s %s\n", before, (low == "") ? before : low, (back == "") ? "never" : back "s"
+			if (low == "" || low + 0 >= before + 0) { printf "%s %s %s\n", before, before, "unlowered"; exit }
+			printf "%s %s %s\n", before, low, (back == "") ? "never" : back "s"
 		}' "$samples")
 	spike_rows+=("$app $line | $recovery")
 	settle

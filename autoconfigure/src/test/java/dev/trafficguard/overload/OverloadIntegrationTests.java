@@ -1,10 +1,13 @@
 package dev.trafficguard.overload;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +105,37 @@ class OverloadIntegrationTests {
 		}
 		assertThat(get(base + "/api/fast").statusCode()).isEqualTo(200);
 		assertThat(context.getBean(RequestLimiter.class).getInFlight()).isZero();
+	}
+
+	@Test
+	void aPathDressedUpAsAProbeIsStillLimited() throws Exception {
+		ConfigurableApplicationContext context = start("traffic-guard.overload.algorithm=fixed",
+				"traffic-guard.overload.min-limit=1", "traffic-guard.overload.max-limit=1");
+		String base = base(context);
+		Gate gate = gate(context);
+		CompletableFuture<HttpResponse<String>> held = getAsync(base + "/api/slow");
+		assertThat(gate.entered.tryAcquire(1, WAIT, TimeUnit.SECONDS)).isTrue();
+		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+		for (String path : new String[] { "/actuator/health/../../api/fast", "/actuator/health/%2e%2e/%2e%2e/api/fast",
+				"/actuator;jsessionid=x/../api/fast", "/actuator/health/..;/..;/api/fast" }) {
+			String response = rawGet(port, path);
+			assertThat(response).as(path).doesNotStartWith("HTTP/1.1 200");
+		}
+		assertThat(gate.calls.get()).isEqualTo(1);
+		assertThat(rawGet(port, "/actuator/health")).startsWith("HTTP/1.1 200");
+		gate.open();
+		assertThat(held.get(WAIT, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+	}
+
+	private static String rawGet(int port, String path) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(30_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+		}
 	}
 
 	@Test
