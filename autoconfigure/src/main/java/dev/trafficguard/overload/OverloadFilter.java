@@ -69,10 +69,13 @@ public final class OverloadFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		long queued = QueueTimedThread.takeCurrent();
-		if (queued > 0 && this.queueTime.shed(queued)) {
-			shed(ShedReason.QUEUE_TIME, httpRequest, (HttpServletResponse) response);
-			return;
+		QueueTimedThread worker = QueueTimedThread.current();
+		if (worker != null) {
+			long queued = worker.takeQueuedNanos();
+			if (queued > 0 && this.queueTime.shed(queued, worker)) {
+				shed(ShedReason.QUEUE_TIME, httpRequest, (HttpServletResponse) response);
+				return;
+			}
 		}
 		Optional<Limiter.Listener> slot = this.limiter.acquire(path);
 		if (slot.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.trafficguard.overload;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.management.ObjectName;
 
@@ -23,6 +24,8 @@ final class QueueTimedExecutor extends ThreadPoolExecutor {
 
 	private static final long THREAD_MAX_IDLE_MILLIS = 60_000;
 
+	private final LongAdder running = new LongAdder();
+
 	private QueueTimedExecutor(int minSpareThreads, int maxThreads, TaskQueue queue, ThreadFactory threadFactory) {
 		super(minSpareThreads, maxThreads, THREAD_MAX_IDLE_MILLIS, TimeUnit.MILLISECONDS, queue, threadFactory);
 	}
@@ -37,8 +40,8 @@ final class QueueTimedExecutor extends ThreadPoolExecutor {
 		TaskQueue queue = new TaskQueue(protocol.getMaxQueueSize());
 		int maxThreads = protocol.getMaxThreads();
 		int minSpare = Math.min(protocol.getMinSpareThreads(), maxThreads);
-		QueueTimedExecutor executor = new QueueTimedExecutor(minSpare, maxThreads, queue,
-				new WorkerFactory(threadNamePrefix(protocol), protocol.getThreadPriority()));
+		WorkerFactory workers = new WorkerFactory(threadNamePrefix(protocol), protocol.getThreadPriority());
+		QueueTimedExecutor executor = new QueueTimedExecutor(minSpare, maxThreads, queue, workers);
 		queue.setParent(executor);
 		return executor;
 	}
@@ -51,7 +54,16 @@ final class QueueTimedExecutor extends ThreadPoolExecutor {
 
 	@Override
 	public void execute(Runnable command) {
-		super.execute(new Queued(command, System.nanoTime()));
+		super.execute(new Queued(command, System.nanoTime(), this));
+	}
+
+	/**
+	 * Whether every thread the executor may have is running a task, so that what waits in
+	 * the queue waits for a thread, not for the CPU.
+	 * @return whether the threads are all busy
+	 */
+	boolean isSaturated() {
+		return this.running.sum() >= getMaximumPoolSize();
 	}
 
 	private static final class Queued implements Runnable {
@@ -60,17 +72,27 @@ final class QueueTimedExecutor extends ThreadPoolExecutor {
 
 		private final long queuedAt;
 
-		Queued(Runnable task, long queuedAt) {
+		private final QueueTimedExecutor executor;
+
+		Queued(Runnable task, long queuedAt, QueueTimedExecutor executor) {
 			this.task = task;
 			this.queuedAt = queuedAt;
+			this.executor = executor;
 		}
 
 		@Override
 		public void run() {
 			if (Thread.currentThread() instanceof QueueTimedThread worker) {
-				worker.dispatched(System.nanoTime() - this.queuedAt);
+				worker.dispatched(System.nanoTime() - this.queuedAt, this.executor);
 			}
-			this.task.run();
+			LongAdder running = this.executor.running;
+			running.increment();
+			try {
+				this.task.run();
+			}
+			finally {
+				running.decrement();
+			}
 		}
 
 	}

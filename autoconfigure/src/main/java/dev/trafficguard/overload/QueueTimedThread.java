@@ -1,20 +1,31 @@
 package dev.trafficguard.overload;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A worker thread of {@link QueueTimedExecutor} that knows how long the task it runs waited in
- * the executor's queue. Only the thread itself reads and writes it, so it needs no
- * synchronization.
+ * the executor's queue, and whether that executor's threads are all busy. Only the thread
+ * itself reads and writes the wait, so it needs no synchronization.
  */
-final class QueueTimedThread extends Thread {
+final class QueueTimedThread extends Thread implements QueueTimeCheck.Threads {
 
 	private long queuedNanos;
+
+	private @Nullable QueueTimedExecutor executor;
 
 	QueueTimedThread(Runnable task, String name) {
 		super(task, name);
 	}
 
-	void dispatched(long queuedNanos) {
+	void dispatched(long queuedNanos, QueueTimedExecutor executor) {
 		this.queuedNanos = queuedNanos;
+		this.executor = executor;
+	}
+
+	@Override
+	public boolean allBusy() {
+		QueueTimedExecutor executor = this.executor;
+		return executor == null || executor.isSaturated();
 	}
 
 	/**
@@ -29,11 +40,11 @@ final class QueueTimedThread extends Thread {
 	}
 
 	/**
-	 * How long the request being served on the current thread waited in the server's queue.
-	 * @return the wait in nanoseconds, 0 if unknown (not a {@link QueueTimedExecutor} thread)
+	 * The current thread, if it is a worker of a {@link QueueTimedExecutor}.
+	 * @return the worker, or {@code null}
 	 */
-	static long takeCurrent() {
-		return (Thread.currentThread() instanceof QueueTimedThread worker) ? worker.takeQueuedNanos() : 0;
+	static @Nullable QueueTimedThread current() {
+		return (Thread.currentThread() instanceof QueueTimedThread worker) ? worker : null;
 	}
 
 }
