@@ -32,8 +32,9 @@ public final class OverloadPropertyDefaults implements PropertyDefaults {
 	public void contribute(Environment environment, Map<String, Object> defaults) {
 		// Boot's is Integer.MAX_VALUE: under overload every request waits, and waits longer.
 		defaults.put(MAX_QUEUE_CAPACITY, "1000");
+		// Boot's own values, made visible: see the README for why they stay
 		defaults.put(ACCEPT_COUNT, "100");
-		defaults.put(MAX_CONNECTIONS, "4096");
+		defaults.put(MAX_CONNECTIONS, "8192");
 		defaults.put(CONNECTION_TIMEOUT, "10s");
 		defaults.put(KEEP_ALIVE_TIMEOUT, "65s");
 	}

@@ -78,7 +78,7 @@ class OverloadAutoConfigurationTests {
 	void contributesBoundedTomcatDefaultsAndTheUserWins() {
 		this.contextRunner.withPropertyValues("server.tomcat.accept-count=50").run((context) -> {
 			assertThat(context.getEnvironment().getProperty("server.tomcat.threads.max-queue-capacity")).isEqualTo("1000");
-			assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections")).isEqualTo("4096");
+			assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections")).isEqualTo("8192");
 			assertThat(context.getEnvironment().getProperty("server.tomcat.connection-timeout")).isEqualTo("10s");
 			assertThat(context.getEnvironment().getProperty("server.tomcat.keep-alive-timeout")).isEqualTo("65s");
 			assertThat(context.getEnvironment().getProperty("server.tomcat.accept-count")).isEqualTo("50");
