@@ -25,7 +25,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * slow-call rate.
  * <p>
  * A call that found no free pooled connection within the lease timeout
- * ({@link ConnectionRequestTimeoutException}) is neither: the host was never reached, and the
+ * ({@link ConnectionRequestTimeoutException}, or a subclass such as the shared pool's
+ * refusal of a call past its calls in flight per host) is neither: the host was never reached, and the
  * pool may be full because of calls to other hosts (the pool's total limit is shared), so it
  * is this service's saturation, not the host's failure. Its permission is released, so it
  * counts nowhere, and a half-open breaker gets its trial call back.

@@ -242,18 +242,28 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 	}
 
 	/**
-	 * Whether a fan-out may submit a further task beside those it has in flight: the
-	 * fan-outs' tasks in flight leave at least a quarter of the maximum size (one thread at
-	 * least) to the first tasks of other fan-outs and to other work.
-	 * @return whether there is room for one more fan-out task
+	 * Count a task a fan-out is about to submit, if it may. Its first task in flight always
+	 * may; a further one only while the fan-outs' tasks in flight leave at least a quarter
+	 * of the maximum size (one thread at least) to the first tasks of other fan-outs and to
+	 * other work.
+	 * @param first whether the fan-out has no other task in flight
+	 * @return whether the task may be submitted (and is counted)
 	 */
-	boolean hasRoomForFanOut() {
+	boolean reserveFanOutTask(boolean first) {
+		if (first) {
+			this.fanOutTasks.incrementAndGet();
+			return true;
+		}
 		int max = this.settings.maxSize();
-		return this.fanOutTasks.get() < max - Math.max(1, max / 4);
-	}
-
-	void fanOutTaskSubmitted() {
-		this.fanOutTasks.incrementAndGet();
+		int limit = max - Math.max(1, max / 4);
+		int current = this.fanOutTasks.get();
+		while (current < limit) {
+			if (this.fanOutTasks.compareAndSet(current, current + 1)) {
+				return true;
+			}
+			current = this.fanOutTasks.get();
+		}
+		return false;
 	}
 
 	void fanOutTaskEnded() {

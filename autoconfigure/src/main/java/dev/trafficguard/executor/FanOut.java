@@ -277,18 +277,19 @@ public final class FanOut {
 
 		private boolean launchOne() {
 			int inFlight = this.inFlight.get();
-			if (inFlight >= FanOut.this.parallelism || this.next.get() >= this.tasks.size() || this.result.isDone()
-					|| (inFlight > 0 && !FanOut.this.executor.hasRoomForFanOut())) {
+			if (inFlight >= FanOut.this.parallelism || this.next.get() >= this.tasks.size() || this.result.isDone()) {
 				return false;
 			}
-			int index = this.next.getAndIncrement();
 			long remaining = this.deadlineNanos - System.nanoTime();
 			if (remaining <= 0) {
 				deadlinePassed();
 				return false;
 			}
+			if (!FanOut.this.executor.reserveFanOutTask(inFlight == 0)) {
+				return false;
+			}
+			int index = this.next.getAndIncrement();
 			this.inFlight.incrementAndGet();
-			FanOut.this.executor.fanOutTaskSubmitted();
 			CompletableFuture<? extends T> future;
 			try {
 				future = FanOut.this.executor.submitFanOutTask(this.tasks.get(index), Duration.ofNanos(remaining));

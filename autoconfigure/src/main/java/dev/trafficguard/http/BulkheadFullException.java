@@ -1,16 +1,17 @@
 package dev.trafficguard.http;
 
-import java.io.IOException;
-
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.HttpHost;
 
 /**
  * Thrown by the shared HTTP client when a call would exceed
  * {@code traffic-guard.http-client.max-calls-per-host} calls in flight to its downstream
- * host. The call never left the process. Escaping a web request, it is answered with
- * {@code 503} and {@code Retry-After}.
+ * host. The call never left the process. Like a call that found no pooled connection in
+ * time, which it is a kind of (one that does not wait), it is this service's saturation, not
+ * the host's failure: a circuit breaker does not count it. Escaping a web request, it is
+ * answered with {@code 503} and {@code Retry-After}.
  */
-public final class BulkheadFullException extends IOException {
+public final class BulkheadFullException extends ConnectionRequestTimeoutException {
 
 	private final int maxCallsPerHost;
 

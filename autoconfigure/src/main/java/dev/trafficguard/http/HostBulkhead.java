@@ -15,16 +15,17 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 
 /**
- * Apache HttpClient 5 interceptor, first in the execution chain of every client on the
- * shared pool, that lets at most {@code max-calls-per-host} calls be in flight to one
- * downstream host. A call beyond it is refused at once with a
+ * Apache HttpClient 5 interceptor, just after the protocol stage of the execution chain of
+ * every client on the shared pool, that lets at most {@code max-calls-per-host} calls be in
+ * flight to one downstream host. A call beyond it is refused at once with a
  * {@link BulkheadFullException}, without waiting for a pooled connection and without
  * touching the network, so a host that accepts connections and never answers holds at most
  * that many of the caller's threads. Refusals are counted.
  * <p>
- * A call holds its place from the start of its execution (redirects and retries included)
- * until the response head has arrived or the call has failed; reading the body is not
- * counted. Only hosts with calls in flight are tracked, so the memory used is bounded by
+ * Each attempt (each redirect hop for its own host, each retry) holds a place until the
+ * response head has arrived or the attempt has failed; reading the body is not counted. It
+ * sits inside the host's circuit breaker, so an open breaker answers first, and a refusal
+ * is not counted by the breaker. Only hosts with calls in flight are tracked, so the memory used is bounded by
  * the calls in flight.
  */
 final class HostBulkhead implements ExecChainHandler {

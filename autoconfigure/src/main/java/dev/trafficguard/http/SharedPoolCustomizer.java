@@ -79,11 +79,12 @@ public final class SharedPoolCustomizer
 		// Replaces the pool Boot made for this client; shared, so closing one client
 		// leaves the pool to the lifecycle.
 		builder.setConnectionManager(this.pool.getConnectionManager()).setConnectionManagerShared(true);
-		// Added first to the head of the chain: the bulkhead ends up outside, so that a call
-		// it refuses is not taken for a request that was never sent.
+		// The bulkhead comes after the protocol stage (which refuses invalid requests) and
+		// after a host's circuit breaker, which sits before it; the marker comes after the
+		// bulkhead, just before the connect stage, whichever is added first.
 		UnsentRequests unsentRequests = this.pool.getUnsentRequests();
 		builder.addExecInterceptorFirst(UnsentRequests.NAME, unsentRequests)
-			.addExecInterceptorFirst(HostBulkhead.NAME, this.pool.getHostBulkhead())
+			.addExecInterceptorAfter(ChainElement.PROTOCOL.name(), HostBulkhead.NAME, this.pool.getHostBulkhead())
 			.addExecInterceptorBefore(ChainElement.CONNECT.name(), UnsentRequests.MARKER_NAME,
 					unsentRequests.marker());
 	}

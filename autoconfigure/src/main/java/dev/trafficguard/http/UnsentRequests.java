@@ -60,7 +60,7 @@ final class UnsentRequests implements ExecChainHandler {
 			return chain.proceed(request, scope);
 		}
 		catch (IOException | HttpException ex) {
-			if (scope.clientContext.getAttribute(LEAVES) != null) {
+			if (scope.clientContext.getAttribute(LEAVES) != null || ex instanceof BulkheadFullException) {
 				throw ex;
 			}
 			throw notSent(scope.route.getTargetHost(), ex);
