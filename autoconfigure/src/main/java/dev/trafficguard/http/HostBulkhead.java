@@ -74,7 +74,9 @@ final class HostBulkhead implements ExecChainHandler {
 				}
 				current = calls.get();
 			}
-			// Retired by the last call that left it: take the host's new counter.
+			// Retired by the last call that left it: help take it out (rather than spin until
+			// that call's thread does), then take the host's new counter.
+			this.inFlight.remove(host, calls);
 		}
 	}
 
