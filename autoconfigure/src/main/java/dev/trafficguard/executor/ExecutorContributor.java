@@ -62,6 +62,8 @@ final class ExecutorContributor implements TrafficGuardContributor {
 		described.put("keep-alive", duration(origins, "keep-alive", settings.keepAlive()));
 		described.put("submit-timeout", duration(origins, "submit-timeout", settings.submitTimeout()));
 		described.put("await-termination", duration(origins, "await-termination", settings.awaitTermination()));
+		described.put("max-fan-out-parallelism",
+				setting(origins, "max-fan-out-parallelism", settings.maxFanOutParallelism()));
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("settings", described);
 		section.put("state", executor.getState());
