@@ -5,13 +5,30 @@ import java.util.Map;
 import dev.trafficguard.properties.PropertyDefaults;
 
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Turns Spring MVC's own problem details on, so that errors Spring MVC handles (a missing
  * parameter, a type mismatch, an unsupported method) are answered with
- * {@code application/problem+json} as well.
+ * {@code application/problem+json} as well. Contributed only when Spring MVC is on the
+ * class path: in a WebFlux or non-web application the property would mean nothing.
  */
 public final class ProblemDetailsPropertyDefaults implements PropertyDefaults {
+
+	private static final String DISPATCHER_SERVLET = "org.springframework.web.servlet.DispatcherServlet";
+
+	private final ClassLoader classLoader;
+
+	/**
+	 * Create an instance that looks for Spring MVC with its own class loader.
+	 */
+	public ProblemDetailsPropertyDefaults() {
+		this(ProblemDetailsPropertyDefaults.class.getClassLoader());
+	}
+
+	ProblemDetailsPropertyDefaults(ClassLoader classLoader) {
+		this.classLoader = classLoader;
+	}
 
 	@Override
 	public String feature() {
@@ -20,7 +37,9 @@ public final class ProblemDetailsPropertyDefaults implements PropertyDefaults {
 
 	@Override
 	public void contribute(Environment environment, Map<String, Object> defaults) {
-		defaults.put("spring.mvc.problemdetails.enabled", true);
+		if (ClassUtils.isPresent(DISPATCHER_SERVLET, this.classLoader)) {
+			defaults.put("spring.mvc.problemdetails.enabled", true);
+		}
 	}
 
 }
