@@ -54,6 +54,18 @@ final class CircuitBreakerContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		CircuitBreakerConfig config = this.defaults;
+		return "a breaker per downstream host (at most " + this.breakers.getMaxHosts() + " hosts), failures "
+				+ this.failureStatuses + "; opens at " + config.getFailureRateThreshold() + "% failed of at least "
+				+ config.getMinimumNumberOfCalls() + " calls in the last " + config.getSlidingWindowSize()
+				+ ((config.getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED) ? "s"
+						: " calls")
+				+ ", stays open "
+				+ PropertyCheck.format(Duration.ofMillis(config.getWaitIntervalFunctionInOpenState().apply(1)));
+	}
+
+	@Override
 	public Object describe() {
 		Map<String, Setting> settings = new LinkedHashMap<>();
 		settings.put("failure-statuses", this.sources.describe(PREFIX + "failure-statuses", this.failureStatuses));

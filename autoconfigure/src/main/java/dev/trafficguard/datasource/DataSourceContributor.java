@@ -1,5 +1,6 @@
 package dev.trafficguard.datasource;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +55,19 @@ final class DataSourceContributor implements TrafficGuardContributor {
 	@Override
 	public String name() {
 		return "datasource";
+	}
+
+	@Override
+	public @Nullable String summary() {
+		StringBuilder line = new StringBuilder();
+		this.pools.find().forEach((name, pool) -> line.append(line.isEmpty() ? "" : "; ").append(name)
+			.append(" maximum-pool-size ").append(pool.getMaximumPoolSize())
+			.append(", minimum-idle ").append(pool.getMinimumIdle())
+			.append(", connection-timeout ").append(PropertyCheck.format(Duration.ofMillis(pool.getConnectionTimeout())))
+			.append(", max-lifetime ").append(PropertyCheck.format(Duration.ofMillis(pool.getMaxLifetime())))
+			.append(", leak-detection-threshold ")
+			.append(PropertyCheck.format(Duration.ofMillis(pool.getLeakDetectionThreshold()))));
+		return line.isEmpty() ? null : line.toString();
 	}
 
 	@Override

@@ -40,6 +40,17 @@ final class HttpClientContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		SharedConnectionPool.Settings settings = this.pool.getSettings();
+		return "one shared pool of " + settings.maxTotal() + " connections, " + settings.maxPerRoute()
+				+ " per host; connect-timeout " + PropertyCheck.format(settings.connectTimeout()) + ", lease-timeout "
+				+ PropertyCheck.format(settings.leaseTimeout()) + ", response-timeout "
+				+ PropertyCheck.format(settings.responseTimeout()) + ", idle-timeout "
+				+ PropertyCheck.format(settings.idleTimeout()) + ", time-to-live "
+				+ PropertyCheck.format(settings.timeToLive());
+	}
+
+	@Override
 	public Object describe() {
 		SharedConnectionPool.Settings settings = this.pool.getSettings();
 		Map<String, Setting> effective = new LinkedHashMap<>();

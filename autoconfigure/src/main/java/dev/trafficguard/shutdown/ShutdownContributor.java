@@ -56,6 +56,14 @@ final class ShutdownContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		return "pre-stop delay " + PropertyCheck.format(this.preStopDelay.getDelay()) + ", then in-flight requests get "
+				+ PropertyCheck.format(this.timeout) + " (server.shutdown="
+				+ this.environment.getProperty("server.shutdown", "immediate")
+				+ "), then executors drain, the HTTP client pool closes and database pools drain, in that order";
+	}
+
+	@Override
 	public Object describe() {
 		List<ShutdownTimeline.Entry> entries = this.timeline.entries();
 		Map<String, Object> section = new LinkedHashMap<>();

@@ -37,6 +37,13 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void workWithoutMsAnswersAtOnce() throws Exception {
+		HttpResponse<String> response = get("/api/work");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"worked-ms\":0");
+	}
+
+	@Test
 	void workOutOfRangeIsA400ProblemNamingTheParameter() throws Exception {
 		for (String query : new String[] { "ms=-1", "ms=10001", "ms=abc" }) {
 			HttpResponse<String> response = get("/api/work?" + query);
