@@ -42,6 +42,14 @@ final class OverloadContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		return this.properties.getAlgorithm().name().toLowerCase(Locale.ROOT) + " concurrency limit "
+				+ this.settings.minLimit() + ".." + this.settings.maxLimit() + " requests, max-wait "
+				+ PropertyCheck.format(this.properties.getMaxWait()) + ", max-queue-time "
+				+ PropertyCheck.format(this.properties.getMaxQueueTime()) + "; excess answered 503";
+	}
+
+	@Override
 	public Object describe() {
 		String prefix = OverloadProperties.PREFIX;
 		Map<String, Object> section = new LinkedHashMap<>();

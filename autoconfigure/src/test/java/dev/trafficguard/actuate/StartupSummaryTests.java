@@ -64,12 +64,14 @@ class StartupSummaryTests {
 			assertThat(log.split("Traffic Guard set:", -1)).hasSize(2);
 			String block = log.substring(log.indexOf("Traffic Guard set:"));
 			assertThat(block).contains("\n  executor: applicationTaskExecutor ", " threads, queue ",
-					"\n  rate-limit: backend local (failure-mode open); default: burst 200, 100 per 1s",
+					"\n  rate-limit: backend local (failure-mode open); actuator: burst 20, 20 per 1s per ip on"
+							+ " [/actuator, /actuator/**]; default: burst 200, 100 per 1s",
 					"\n  http-client: one shared pool of 100 connections, 20 per host; connect-timeout 2s",
 					"\n  circuit-breaker: a breaker per downstream host (at most 200 hosts), failures [5xx];"
 							+ " opens at 50.0% failed of at least 10 calls in the last 10s, stays open 30s",
 					"\n  datasource: dataSource maximum-pool-size 9, minimum-idle 3, connection-timeout 2s",
 					"\n  shutdown: pre-stop delay 0ms, then in-flight requests get 30s (server.shutdown=graceful)",
+					"\n  overload: gradient concurrency limit 20..200 requests, max-wait 0ms, max-queue-time 500ms",
 					"\n  defaults: ");
 			assertThat(Arrays.stream(log.split("\\R")).filter((line) -> line.contains(" INFO "))
 				.filter((line) -> line.contains("trafficguard")))

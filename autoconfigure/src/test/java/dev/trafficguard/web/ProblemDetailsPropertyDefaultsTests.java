@@ -3,6 +3,7 @@ package dev.trafficguard.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.coyote.http11.Http11Processor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -21,9 +22,16 @@ class ProblemDetailsPropertyDefaultsTests {
 	}
 
 	@Test
-	void contributesNothingWithoutSpringMvc() {
+	void quietsTomcatsParseErrorLogWhereTomcatRuns() {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		new ProblemDetailsPropertyDefaults(new FilteredClassLoader(DispatcherServlet.class))
+		new ProblemDetailsPropertyDefaults().contribute(new StandardEnvironment(), defaults);
+		assertThat(defaults).containsEntry(ProblemDetailsPropertyDefaults.TOMCAT_PARSE_ERROR_LOGGER, "warn");
+	}
+
+	@Test
+	void contributesNothingWithoutSpringMvcAndTomcat() {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		new ProblemDetailsPropertyDefaults(new FilteredClassLoader(DispatcherServlet.class, Http11Processor.class))
 			.contribute(new StandardEnvironment(), defaults);
 		assertThat(defaults).isEmpty();
 	}
