@@ -64,6 +64,18 @@ final class GcObservations implements NotificationListener, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Forget every collection recorded so far: those of the application's startup (class
+	 * loading, caches filling, the heap sizing itself) say nothing about the service.
+	 */
+	synchronized void reset() {
+		for (Slice slice : this.slices) {
+			slice.tick = Long.MIN_VALUE;
+			slice.maxPauseMillis = -1;
+			slice.minHeapAfter = -1;
+		}
+	}
+
 	@Override
 	public void close() {
 		for (NotificationEmitter emitter : this.emitters) {
@@ -139,7 +151,8 @@ final class GcObservations implements NotificationListener, AutoCloseable {
 	 * The growth of the heap in use after collection, in percent a minute: from the least in
 	 * the oldest slice of the window with a collection to the least in the newest.
 	 * @param now {@link System#nanoTime()}
-	 * @return the growth, or {@link Double#NaN} if fewer than two slices saw a collection
+	 * @return the growth, or {@link Double#NaN} unless two slices at least half the window
+	 * apart saw a collection
 	 */
 	synchronized double heapGrowthPercentPerMinute(long now) {
 		long tick = now / this.sliceNanos;
@@ -155,7 +168,9 @@ final class GcObservations implements NotificationListener, AutoCloseable {
 				}
 			}
 		}
-		if (oldest == null || newest == null || oldest == newest) {
+		// A short span scaled to a minute turns one promotion into a trend: at least half a
+		// window between the two
+		if (oldest == null || newest == null || newest.tick - oldest.tick < LatencyWindow.SLICES / 2) {
 			return Double.NaN;
 		}
 		double minutes = (newest.tick - oldest.tick) * (double) this.sliceNanos / 60e9;

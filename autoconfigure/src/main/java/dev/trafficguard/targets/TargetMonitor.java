@@ -116,6 +116,15 @@ public final class TargetMonitor implements AutoCloseable {
 		this.evaluator = evaluator;
 	}
 
+	/**
+	 * The application is ready: forget the collections of its startup.
+	 */
+	public synchronized void applicationReady() {
+		if (this.gc != null) {
+			this.gc.reset();
+		}
+	}
+
 	@Override
 	public synchronized void close() {
 		if (this.evaluator != null) {

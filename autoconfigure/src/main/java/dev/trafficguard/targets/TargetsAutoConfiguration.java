@@ -18,9 +18,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -51,6 +53,11 @@ public final class TargetsAutoConfiguration {
 	@ConditionalOnMissingBean
 	TargetMonitor trafficGuardTargetMonitor(TargetsProperties properties, RequestTimings timings) {
 		return new TargetMonitor(properties, timings);
+	}
+
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> trafficGuardTargetMonitorReadyListener(TargetMonitor monitor) {
+		return (event) -> monitor.applicationReady();
 	}
 
 	@Bean

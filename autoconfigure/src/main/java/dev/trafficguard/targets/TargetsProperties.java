@@ -337,14 +337,16 @@ public class TargetsProperties implements InitializingBean {
 		private boolean enabled = true;
 
 		/**
-		 * The longest pause a healthy service stays under (1ms to 1h).
+		 * The longest pause a healthy service stays under (1ms to 1h). The guide's 1ms is
+		 * written for Go's concurrent collector, which ZGC and Shenandoah match; G1's young
+		 * pauses take a few milliseconds even on an idle service.
 		 */
-		private Duration goal = Duration.ofMillis(1);
+		private Duration goal = Duration.ofMillis(10);
 
 		/**
 		 * The longest pause past which the target warns (goal to 1h).
 		 */
-		private Duration warn = Duration.ofMillis(5);
+		private Duration warn = Duration.ofMillis(50);
 
 		public boolean isEnabled() {
 			return this.enabled;
