@@ -8,6 +8,7 @@ import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
 import dev.trafficguard.web.ClientAddressResolver;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,6 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -89,6 +92,20 @@ public final class DeadlineAutoConfiguration {
 		@Bean
 		DeadlineProblemMapper trafficGuardDeadlineProblemMapper(DeadlineCounters counters) {
 			return new DeadlineProblemMapper(counters);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ExecChainHandler.class, HttpComponentsClientHttpRequestFactoryBuilder.class,
+			ClientHttpRequestFactoryBuilderCustomizer.class })
+	static class DeadlineHttpClientConfiguration {
+
+		@Bean
+		DeadlineHttpClientCustomizer trafficGuardDeadlineHttpClientCustomizer(DeadlineProperties properties,
+				DeadlineCounters counters) {
+			DeadlineProperties.Header header = properties.getHeader();
+			return new DeadlineHttpClientCustomizer(counters, header.isPropagate() ? header.getName() : null);
 		}
 
 	}

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Binds the deadline meters, read from the counts the feature keeps:
  * {@code traffic.guard.deadline.exceeded} per {@code part}, the requests answered 504
- * because that part ran out of time; {@code traffic.guard.deadline.tasks.dropped}, tasks
+ * because that part ran out of time; {@code traffic.guard.deadline.refused} per {@code part},
+ * calls not made because no time was left; {@code traffic.guard.deadline.tasks.dropped}, tasks
  * that never ran because their request's deadline passed first; and
  * {@code traffic.guard.deadline.header} per {@code outcome} ({@code honoured},
  * {@code untrusted}, {@code invalid}).
@@ -17,6 +18,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 final class DeadlineMetrics implements MeterBinder {
 
 	static final String EXCEEDED = "traffic.guard.deadline.exceeded";
+
+	static final String REFUSED = "traffic.guard.deadline.refused";
 
 	static final String TASKS_DROPPED = "traffic.guard.deadline.tasks.dropped";
 
@@ -33,6 +36,10 @@ final class DeadlineMetrics implements MeterBinder {
 		for (String part : DeadlineCounters.PARTS) {
 			FunctionCounter.builder(EXCEEDED, this.counters.exceededCounter(part), LongAdder::sum)
 				.description("Requests answered 504 because their deadline ran out in this part")
+				.tag("part", part)
+				.register(registry);
+			FunctionCounter.builder(REFUSED, this.counters.refusedCounter(part), LongAdder::sum)
+				.description("Calls refused at once because their request's deadline had passed")
 				.tag("part", part)
 				.register(registry);
 		}

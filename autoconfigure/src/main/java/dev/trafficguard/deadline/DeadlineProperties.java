@@ -146,6 +146,21 @@ public class DeadlineProperties implements InitializingBean {
 		 */
 		private String name = "X-Request-Budget-Ms";
 
+		/**
+		 * Whether calls of the shared HTTP client send the time left of the request's budget
+		 * downstream in the same header, so the next service stops when this one's caller
+		 * does. Only to downstreams that trust this service.
+		 */
+		private boolean propagate = false;
+
+		public boolean isPropagate() {
+			return this.propagate;
+		}
+
+		public void setPropagate(boolean propagate) {
+			this.propagate = propagate;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
