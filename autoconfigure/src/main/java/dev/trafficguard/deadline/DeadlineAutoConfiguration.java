@@ -2,6 +2,7 @@ package dev.trafficguard.deadline;
 
 import java.util.EnumSet;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.properties.SettingSources;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
@@ -92,6 +93,18 @@ public final class DeadlineAutoConfiguration {
 		@Bean
 		DeadlineProblemMapper trafficGuardDeadlineProblemMapper(DeadlineCounters counters) {
 			return new DeadlineProblemMapper(counters);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HikariDataSource.class)
+	static class DeadlineDataSourceConfiguration {
+
+		@Bean
+		static DeadlineDataSourcePostProcessor trafficGuardDeadlineDataSourcePostProcessor(
+				ObjectProvider<DeadlineCounters> counters) {
+			return new DeadlineDataSourcePostProcessor(counters);
 		}
 
 	}

@@ -29,6 +29,8 @@ class DeadlineAutoConfigurationTests {
 				.hasSingleBean(DeadlineTaskDecorator.class)
 				.hasSingleBean(DeadlineProblemMapper.class)
 				.hasSingleBean(DeadlineMetrics.class)
+				.hasSingleBean(DeadlineHttpClientCustomizer.class)
+				.hasSingleBean(DeadlineDataSourcePostProcessor.class)
 				.hasBean("trafficGuardDeadlineContributor");
 			FilterRegistrationBean<?> registration = context.getBean("trafficGuardDeadlineFilterRegistration",
 					FilterRegistrationBean.class);
@@ -41,7 +43,9 @@ class DeadlineAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("traffic-guard.deadline.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(DeadlineFilter.class)
 				.doesNotHaveBean(TaskDecorator.class)
-				.doesNotHaveBean(DeadlineProblemMapper.class);
+				.doesNotHaveBean(DeadlineProblemMapper.class)
+				.doesNotHaveBean(DeadlineHttpClientCustomizer.class)
+				.doesNotHaveBean(DeadlineDataSourcePostProcessor.class);
 		});
 	}
 
