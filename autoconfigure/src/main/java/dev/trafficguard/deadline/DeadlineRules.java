@@ -3,6 +3,8 @@ package dev.trafficguard.deadline;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.trafficguard.properties.PropertyCheck;
+
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -33,7 +35,7 @@ final class DeadlineRules {
 			for (String path : rule.getPaths()) {
 				entries.add(new Entry(path.trim(), rule.getBudget().toNanos()));
 			}
-			views.add(new RuleView(name, List.copyOf(rule.getPaths()), rule.getBudget().toString()));
+			views.add(new RuleView(name, List.copyOf(rule.getPaths()), PropertyCheck.format(rule.getBudget())));
 		});
 		return new DeadlineRules(properties.getDefaultBudget().toNanos(), entries.toArray(new Entry[0]),
 				List.copyOf(views));

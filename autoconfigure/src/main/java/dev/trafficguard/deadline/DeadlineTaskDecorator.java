@@ -1,5 +1,6 @@
 package dev.trafficguard.deadline;
 
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.Future;
 
 import org.springframework.core.task.TaskDecorator;
@@ -7,8 +8,11 @@ import org.springframework.core.task.TaskDecorator;
 /**
  * Carries the submitting thread's {@link Deadline} into a task: the task runs with it as its
  * own, and a task whose deadline passed before it started is dropped without running (its
- * future, if it is one, is cancelled) and counted. A task submitted outside a request is
- * left as it is, at no cost.
+ * future, if it is one, is cancelled) and counted. The exception is the step of a
+ * {@code CompletableFuture} ({@code supplyAsync}, {@code @Async} methods returning one): it
+ * is a {@link ForkJoinTask} whose cancelling would leave the dependent future pending
+ * forever, so it runs, under its expired deadline, and every wait that honours the deadline
+ * in it fails at once. A task submitted outside a request is left as it is, at no cost.
  */
 public final class DeadlineTaskDecorator implements TaskDecorator {
 
@@ -40,7 +44,7 @@ public final class DeadlineTaskDecorator implements TaskDecorator {
 
 		@Override
 		public void run() {
-			if (this.deadline.isExpired()) {
+			if (this.deadline.isExpired() && !(this.task instanceof ForkJoinTask)) {
 				this.counters.tasksDropped.increment();
 				if (this.task instanceof Future<?> future) {
 					// Whoever waits on the task learns it will never run
