@@ -3,6 +3,7 @@ package dev.trafficguard.deadline;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,7 +43,7 @@ final class DeadlineDataSourcePostProcessor implements BeanPostProcessor {
 		protected @Nullable Method computeValue(Class<?> type) {
 			try {
 				Method method = type.getMethod("setQueryTimeoutMs", long.class);
-				return java.lang.reflect.Modifier.isPublic(method.getDeclaringClass().getModifiers()) ? method : null;
+				return Modifier.isPublic(method.getDeclaringClass().getModifiers()) ? method : null;
 			}
 			catch (NoSuchMethodException ex) {
 				return null;

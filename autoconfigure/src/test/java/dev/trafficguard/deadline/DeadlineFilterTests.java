@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.trafficguard.web.CidrBlock;
 import dev.trafficguard.web.ClientAddressResolver;
 import jakarta.servlet.FilterChain;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,17 @@ class DeadlineFilterTests {
 		assertThat(budgetSeen(request)).isEqualTo(Duration.ofSeconds(3));
 		assertThat(this.counters.headerUntrusted.sum()).isOne();
 		assertThat(this.counters.headerHonoured.sum()).isZero();
+	}
+
+	@Test
+	void budgetIsNeverHonouredWhenTheServerResolvesForwardedHeaders() throws Exception {
+		DeadlineFilter filter = new DeadlineFilter(DeadlineRules.of(properties()), this.counters,
+				"X-Request-Budget-Ms", new ClientAddressResolver(List.of(CidrBlock.parse("10.0.0.0/8")), true));
+		AtomicReference<Duration> seen = new AtomicReference<>();
+		filter.doFilter(request("/api", "10.1.2.3", "100"), new MockHttpServletResponse(),
+				(req, res) -> seen.set(Deadline.current().budget()));
+		assertThat(seen.get()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(this.counters.headerUntrusted.sum()).isOne();
 	}
 
 	@Test
