@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
 public final class DeadlineFilter implements Filter {
 
 	/**
-	 * The filter's order: right after the rate limiter, so a refused request costs nothing
-	 * here, and before everything that does work for the request.
+	 * The filter's order: after the rate limiter (-90) and the overload filter (-80), so a
+	 * refused or shed request costs nothing here, and before everything that does work for
+	 * the request. The budget starts when the request is admitted.
 	 */
-	public static final int ORDER = -80;
+	public static final int ORDER = -70;
 
 	/**
 	 * Most digits read from the header: more is not a budget anyone means (over 115 days).

@@ -37,13 +37,20 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void workWithoutMsAnswersAtOnce() throws Exception {
+		HttpResponse<String> response = get("/api/work");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"worked-ms\":0");
+	}
+
+	@Test
 	void workOutOfRangeIsA400ProblemNamingTheParameter() throws Exception {
 		for (String query : new String[] { "ms=-1", "ms=10001", "ms=abc" }) {
 			HttpResponse<String> response = get("/api/work?" + query);
 			assertThat(response.statusCode()).as(query).isEqualTo(400);
 			assertThat(response.headers().firstValue("Content-Type")).as(query)
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-			assertThat(response.body()).as(query).contains("'ms'");
+			assertThat(response.body()).as(query).contains("'ms'").contains("\"parameter\":\"ms\"");
 		}
 	}
 
