@@ -157,6 +157,17 @@ public final class ClientAddressResolver {
 	}
 
 	/**
+	 * Whether the request came straight from a trusted proxy, so that what the proxy wrote in
+	 * its headers can be believed. Never when the server resolves forwarded headers itself:
+	 * the connection's own address is not known then.
+	 * @param request the request
+	 * @return whether the connection's address is a trusted proxy's
+	 */
+	public boolean isFromTrustedProxy(HttpServletRequest request) {
+		return !this.resolvedByServer && !this.trustedProxies.isEmpty() && isTrusted(request.getRemoteAddr());
+	}
+
+	/**
 	 * The client's address as the request or the believed header wrote it.
 	 */
 	private String uncanonical(HttpServletRequest request) {

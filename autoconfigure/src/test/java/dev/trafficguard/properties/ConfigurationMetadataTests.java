@@ -28,6 +28,7 @@ class ConfigurationMetadataTests {
 	 */
 	private static final Set<String> NO_STATIC_DEFAULT = Set.of(
 			"traffic-guard.audit.ignore",
+			"traffic-guard.deadline.rules",
 			"traffic-guard.executor.core-size",
 			"traffic-guard.executor.max-fan-out-parallelism",
 			"traffic-guard.executor.max-size",
