@@ -4,6 +4,7 @@ import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.CancellationException;
 
 import dev.trafficguard.web.Problem;
 import dev.trafficguard.web.ProblemMapper;
@@ -73,6 +74,10 @@ final class DeadlineProblemMapper implements ProblemMapper, Ordered {
 			if (candidate instanceof SQLTimeoutException || (candidate instanceof SQLException sql
 					&& QUERY_CANCELED.equals(sql.getSQLState()))) {
 				return "query";
+			}
+			if (candidate instanceof CancellationException) {
+				// A task dropped because the request's deadline passed before it ran
+				return "task";
 			}
 			if (candidate instanceof SocketTimeoutException
 					|| candidate.getClass().getName().equals("org.apache.hc.core5.util.DeadlineTimeoutException")) {

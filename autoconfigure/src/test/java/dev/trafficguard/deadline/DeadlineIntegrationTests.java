@@ -89,6 +89,15 @@ class DeadlineIntegrationTests {
 	}
 
 	@Test
+	void waitingOnATaskDroppedForTheDeadlineIsA504NotA500() throws Exception {
+		double before = exceeded("task");
+		HttpResponse<String> response = get("/short/dropped-task", null);
+		assertThat(response.statusCode()).isEqualTo(504);
+		assertThat(response.body()).contains("Deadline exceeded: the task ran out");
+		assertThat(exceeded("task") - before).isEqualTo(1);
+	}
+
+	@Test
 	void exceededDeadlineIsA504ProblemNamingThePartAndCounted() throws Exception {
 		double before = exceeded("request");
 		HttpResponse<String> response = get("/short/late", null);
@@ -174,6 +183,14 @@ class DeadlineIntegrationTests {
 			catch (CancellationException ex) {
 				return "cancelled, ran " + ran.get();
 			}
+		}
+
+		@GetMapping("/short/dropped-task")
+		String droppedTask() throws Exception {
+			awaitExpiry(Deadline.current());
+			// The task is dropped and its future cancelled; FanOut's callers see the same
+			// cancellation wrapped in a CompletionException
+			return this.executor.submit(() -> "ran").get(5, TimeUnit.SECONDS);
 		}
 
 		@GetMapping("/short/late")

@@ -58,11 +58,12 @@ class FanOutFairnessTests {
 		assertThat(section.body()).contains(
 				"\"max-fan-out-parallelism\":{\"property\":\"traffic-guard.executor.max-fan-out-parallelism\",\"value\":8,\"source\":\"default\"}");
 		// The big ones share what is left: those that ran one task at a time for long may
-		// reach their 30 s deadline, answered 503, never a 500.
+		// reach their 30 s fan-out deadline, answered 503, or the request's own 10 s budget
+		// (traffic-guard.deadline.default-budget), answered 504: never a 500.
 		int completed = 0;
 		for (CompletableFuture<HttpResponse<String>> each : big) {
 			HttpResponse<String> response = each.get(90, TimeUnit.SECONDS);
-			assertThat(response.statusCode()).isIn(200, 503);
+			assertThat(response.statusCode()).isIn(200, 503, 504);
 			if (response.statusCode() == 200) {
 				completed++;
 				assertThat(response.body()).contains("\"parallelism\":100").contains("task-7");
