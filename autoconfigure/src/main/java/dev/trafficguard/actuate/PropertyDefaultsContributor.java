@@ -1,5 +1,9 @@
 package dev.trafficguard.actuate;
 
+import java.util.Map;
+
+import dev.trafficguard.properties.Setting;
+import dev.trafficguard.properties.SettingSource;
 import dev.trafficguard.properties.SettingSources;
 
 /**
@@ -18,6 +22,17 @@ final class PropertyDefaultsContributor implements TrafficGuardContributor {
 	@Override
 	public String name() {
 		return "defaults";
+	}
+
+	@Override
+	public String summary() {
+		Map<String, Setting> defaults = this.settingSources.contributedDefaults();
+		long yours = defaults.values()
+			.stream()
+			.filter((setting) -> !SettingSource.TRAFFIC_GUARD.label().equals(setting.source()))
+			.count();
+		return defaults.size() + " properties of Spring Boot and libraries get Traffic Guard's default"
+				+ ((yours > 0) ? " (" + yours + " of them set by you win)" : "") + ", see /actuator/trafficguard/defaults";
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package dev.trafficguard.actuate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Contributes one section to the {@code trafficguard} actuator endpoint: a feature's
  * effective settings, where each comes from, and its live state. Every feature registers one
@@ -20,5 +22,16 @@ public interface TrafficGuardContributor {
 	 * @return the section
 	 */
 	Object describe();
+
+	/**
+	 * One line for the startup summary that Traffic Guard logs once the application is
+	 * ready: what this feature set, in a few words and figures (bounds, limits, timeouts),
+	 * such as {@code applicationTaskExecutor 8..32 threads, queue 800}. The summary names
+	 * the section, so the line does not.
+	 * @return the line, or {@code null} for none
+	 */
+	default @Nullable String summary() {
+		return null;
+	}
 
 }

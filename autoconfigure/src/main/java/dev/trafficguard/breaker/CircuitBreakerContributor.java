@@ -32,18 +32,37 @@ final class CircuitBreakerContributor implements TrafficGuardContributor {
 
 	private final OpenBreakerTimes openBreakers;
 
+	private final SlowCallWatchdog watchdog;
+
+	private final HostCircuitBreakerInterceptor interceptor;
+
 	CircuitBreakerContributor(HostCircuitBreakers breakers, CircuitBreakerConfig defaults,
-			List<String> failureStatuses, SettingSources sources, OpenBreakerTimes openBreakers) {
+			List<String> failureStatuses, SettingSources sources, OpenBreakerTimes openBreakers,
+			SlowCallWatchdog watchdog, HostCircuitBreakerInterceptor interceptor) {
 		this.breakers = breakers;
 		this.defaults = defaults;
 		this.failureStatuses = List.copyOf(failureStatuses);
 		this.sources = sources;
 		this.openBreakers = openBreakers;
+		this.watchdog = watchdog;
+		this.interceptor = interceptor;
 	}
 
 	@Override
 	public String name() {
 		return "circuit-breaker";
+	}
+
+	@Override
+	public String summary() {
+		CircuitBreakerConfig config = this.defaults;
+		return "a breaker per downstream host (at most " + this.breakers.getMaxHosts() + " hosts), failures "
+				+ this.failureStatuses + "; opens at " + config.getFailureRateThreshold() + "% failed of at least "
+				+ config.getMinimumNumberOfCalls() + " calls in the last " + config.getSlidingWindowSize()
+				+ ((config.getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED) ? "s"
+						: " calls")
+				+ ", stays open "
+				+ PropertyCheck.format(Duration.ofMillis(config.getWaitIntervalFunctionInOpenState().apply(1)));
 	}
 
 	@Override
@@ -81,10 +100,23 @@ final class CircuitBreakerContributor implements TrafficGuardContributor {
 							metrics.getNumberOfBufferedCalls(), metrics.getNumberOfFailedCalls(),
 							metrics.getNumberOfSlowCalls(), metrics.getNumberOfNotPermittedCalls(), retryAfter));
 		}
-		return new Section(settings, this.breakers.getUntrackedCalls(), hosts);
+		return new Section(settings, this.breakers.getUntrackedCalls(), this.watchdog.getRecordedWhileRunning(),
+				this.interceptor.getNotSent(), hosts);
 	}
 
-	record Section(Map<String, Setting> settings, long untrackedCalls, Map<String, HostBreaker> hosts) {
+	/**
+	 * The section.
+	 *
+	 * @param settings the settings with their sources
+	 * @param untrackedCalls calls that passed without a breaker because max-hosts was
+	 * reached
+	 * @param slowWhileRunningCalls calls recorded as slow while still running
+	 * @param notSentCalls calls that failed before their request left the process, not
+	 * counted
+	 * @param hosts each host's breaker
+	 */
+	record Section(Map<String, Setting> settings, long untrackedCalls, long slowWhileRunningCalls,
+			long notSentCalls, Map<String, HostBreaker> hosts) {
 
 	}
 

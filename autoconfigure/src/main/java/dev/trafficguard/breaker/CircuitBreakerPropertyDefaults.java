@@ -15,7 +15,8 @@ import org.springframework.util.ClassUtils;
  * breaker of each downstream host, every {@code @CircuitBreaker} and every other user of
  * the {@code CircuitBreakerRegistry} without a base configuration of its own inherit: trip
  * when at least 10 calls in a 10-second window failed 50% or more (or were slower than
- * 10 s), stay open 30 s, then let 3 trial calls through. A rejected call throws an exception
+ * 2 s, below the shared HTTP client's 5 s response timeout), stay open 30 s, then let 3
+ * trial calls through. A rejected call throws an exception
  * without a stack trace, as it happens on the hot path of an overloaded service. Any value
  * the user sets, here or per instance, wins.
  * <p>
@@ -74,7 +75,7 @@ public final class CircuitBreakerPropertyDefaults implements PropertyDefaults {
 		defaults.put(PREFIX + "failure-rate-threshold", 50);
 		defaults.put(PREFIX + "wait-duration-in-open-state", "30s");
 		defaults.put(PREFIX + "permitted-number-of-calls-in-half-open-state", 3);
-		defaults.put(PREFIX + "slow-call-duration-threshold", "10s");
+		defaults.put(PREFIX + "slow-call-duration-threshold", "2s");
 		defaults.put(PREFIX + "slow-call-rate-threshold", 50);
 		defaults.put(PREFIX + "writable-stack-trace-enabled", false);
 	}

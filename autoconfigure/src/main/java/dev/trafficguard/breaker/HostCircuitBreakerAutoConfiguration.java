@@ -49,10 +49,20 @@ public final class HostCircuitBreakerAutoConfiguration {
 	}
 
 	@Bean
-	HostCircuitBreakerCustomizer trafficGuardHostCircuitBreakerCustomizer(HostCircuitBreakers breakers,
-			HostCircuitBreakerProperties properties) {
-		return new HostCircuitBreakerCustomizer(new HostCircuitBreakerInterceptor(breakers,
-				new FailureStatuses(properties.getFailureStatuses())));
+	SlowCallWatchdog trafficGuardSlowCallWatchdog(CircuitBreakerRegistry registry) {
+		return new SlowCallWatchdog(registry.getDefaultConfig().getSlowCallDurationThreshold());
+	}
+
+	@Bean
+	HostCircuitBreakerInterceptor trafficGuardHostCircuitBreakerInterceptor(HostCircuitBreakers breakers,
+			HostCircuitBreakerProperties properties, SlowCallWatchdog watchdog) {
+		return new HostCircuitBreakerInterceptor(breakers, new FailureStatuses(properties.getFailureStatuses()),
+				watchdog);
+	}
+
+	@Bean
+	HostCircuitBreakerCustomizer trafficGuardHostCircuitBreakerCustomizer(HostCircuitBreakerInterceptor interceptor) {
+		return new HostCircuitBreakerCustomizer(interceptor);
 	}
 
 	@Bean
@@ -68,9 +78,9 @@ public final class HostCircuitBreakerAutoConfiguration {
 	@Bean
 	CircuitBreakerContributor trafficGuardCircuitBreakerContributor(HostCircuitBreakers breakers,
 			CircuitBreakerRegistry registry, HostCircuitBreakerProperties properties, SettingSources sources,
-			OpenBreakerTimes openBreakers) {
+			OpenBreakerTimes openBreakers, SlowCallWatchdog watchdog, HostCircuitBreakerInterceptor interceptor) {
 		return new CircuitBreakerContributor(breakers, registry.getDefaultConfig(), properties.getFailureStatuses(),
-				sources, openBreakers);
+				sources, openBreakers, watchdog, interceptor);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -78,8 +88,19 @@ public final class HostCircuitBreakerAutoConfiguration {
 	static final class HostCircuitBreakerMetricsConfiguration {
 
 		@Bean
-		MeterBinder trafficGuardHostCircuitBreakerMetrics(HostCircuitBreakers breakers) {
+		MeterBinder trafficGuardHostCircuitBreakerMetrics(HostCircuitBreakers breakers, SlowCallWatchdog watchdog,
+				HostCircuitBreakerInterceptor interceptor) {
 			return (registry) -> {
+				FunctionCounter
+					.builder("traffic.guard.breaker.slow.running.calls", watchdog,
+							SlowCallWatchdog::getRecordedWhileRunning)
+					.description("Calls recorded as slow while still running, past the slow-call threshold")
+					.register(registry);
+				FunctionCounter
+					.builder("traffic.guard.breaker.not.sent.calls", interceptor,
+							HostCircuitBreakerInterceptor::getNotSent)
+					.description("Calls that failed before their request left the process, not counted by the breakers")
+					.register(registry);
 				Gauge.builder("traffic.guard.breaker.hosts", breakers, (b) -> b.all().size())
 					.description("Downstream hosts with a circuit breaker of their own")
 					.register(registry);

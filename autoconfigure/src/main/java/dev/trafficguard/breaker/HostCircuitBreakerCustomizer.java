@@ -38,8 +38,11 @@ final class HostCircuitBreakerCustomizer
 	}
 
 	private void addInterceptor(HttpClientBuilder builder) {
-		builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), HostCircuitBreakerInterceptor.NAME,
-				this.interceptor);
+		builder
+			.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), HostCircuitBreakerInterceptor.NAME,
+					this.interceptor)
+			.addExecInterceptorBefore(ChainElement.CONNECT.name(), HostCircuitBreakerInterceptor.MARKER_NAME,
+					this.interceptor.marker());
 	}
 
 }

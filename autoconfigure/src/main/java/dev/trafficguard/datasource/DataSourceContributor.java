@@ -1,5 +1,6 @@
 package dev.trafficguard.datasource;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * The {@code datasource} section of the {@code trafficguard} endpoint: per pool, the
  * effective settings read from the live pool with where each came from, its active, idle
  * and pending connections, and the connection-limit check; and the requests answered 503
- * because no connection became available.
+ * because no connection became available or because their connection was lost, by cause.
  */
 final class DataSourceContributor implements TrafficGuardContributor {
 
@@ -36,20 +37,37 @@ final class DataSourceContributor implements TrafficGuardContributor {
 
 	private final ObjectProvider<PoolSaturationProblemMapper> saturation;
 
+	private final ObjectProvider<ConnectionLostProblemMapper> connectionLost;
+
 	DataSourceContributor(TrafficGuardDataSourceProperties properties, SettingSources settingSources,
 			HikariPools pools, ObjectProvider<HikariPoolTuner> tuner, ObjectProvider<ConnectionLimitCheck> check,
-			ObjectProvider<PoolSaturationProblemMapper> saturation) {
+			ObjectProvider<PoolSaturationProblemMapper> saturation,
+			ObjectProvider<ConnectionLostProblemMapper> connectionLost) {
 		this.properties = properties;
 		this.settingSources = settingSources;
 		this.pools = pools;
 		this.tuner = tuner;
 		this.check = check;
 		this.saturation = saturation;
+		this.connectionLost = connectionLost;
 	}
 
 	@Override
 	public String name() {
 		return "datasource";
+	}
+
+	@Override
+	public @Nullable String summary() {
+		StringBuilder line = new StringBuilder();
+		this.pools.find().forEach((name, pool) -> line.append(line.isEmpty() ? "" : "; ").append(name)
+			.append(" maximum-pool-size ").append(pool.getMaximumPoolSize())
+			.append(", minimum-idle ").append(pool.getMinimumIdle())
+			.append(", connection-timeout ").append(PropertyCheck.format(Duration.ofMillis(pool.getConnectionTimeout())))
+			.append(", max-lifetime ").append(PropertyCheck.format(Duration.ofMillis(pool.getMaxLifetime())))
+			.append(", leak-detection-threshold ")
+			.append(PropertyCheck.format(Duration.ofMillis(pool.getLeakDetectionThreshold()))));
+		return line.isEmpty() ? null : line.toString();
 	}
 
 	@Override
@@ -62,10 +80,20 @@ final class DataSourceContributor implements TrafficGuardContributor {
 				own("oversubscription", this.properties.getOversubscription().name().toLowerCase(Locale.ROOT)));
 		settings.put("saturation.retry-after",
 				own("saturation.retry-after", PropertyCheck.format(this.properties.getSaturation().getRetryAfter())));
+		settings.put("connection-lost.retry-after", own("connection-lost.retry-after",
+				PropertyCheck.format(this.properties.getConnectionLost().getRetryAfter())));
 		section.put("settings", settings);
 		PoolSaturationProblemMapper mapper = this.saturation.getIfAvailable();
 		if (mapper != null) {
 			section.put("rejected", mapper.rejected());
+		}
+		ConnectionLostProblemMapper lost = this.connectionLost.getIfAvailable();
+		if (lost != null) {
+			Map<String, Long> answered = new LinkedHashMap<>();
+			for (LostConnection cause : LostConnection.values()) {
+				answered.put(cause.tag(), lost.answered(cause));
+			}
+			section.put("connections-lost", answered);
 		}
 		Map<String, Object> pools = new LinkedHashMap<>();
 		this.pools.find().forEach((name, pool) -> pools.put(name, describe(name, pool)));

@@ -12,11 +12,20 @@ import org.springframework.util.ClassUtils;
  * Traffic Guard's defaults for Spring Boot's auto-configured HikariCP pool
  * ({@code spring.datasource.hikari.*}). The minimum idle follows the maximum pool size in
  * force, the user's if they set one. A fixed-size pool (minimum idle equal to the maximum)
- * gets no idle timeout, which would have no effect on it.
+ * gets no idle timeout, which would have no effect on it. HikariCP's warning with a stack
+ * trace for each connection it marks broken is lowered to errors only: Traffic Guard logs a
+ * lost connection as one line.
  */
 public final class DataSourcePropertyDefaults implements PropertyDefaults {
 
 	private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
+
+	/**
+	 * HikariCP logs a connection it marks broken at WARN with the driver's stack trace, once
+	 * per connection; a lost connection is a transient fault that
+	 * {@link ConnectionLostProblemMapper} answers and logs as one line.
+	 */
+	static final String BROKEN_CONNECTION_LOGGER = "logging.level[com.zaxxer.hikari.pool.ProxyConnection]";
 
 	@Override
 	public String feature() {
@@ -44,6 +53,7 @@ public final class DataSourcePropertyDefaults implements PropertyDefaults {
 			defaults.put(HikariSetting.SPRING_PREFIX + "." + setting.property(),
 					setting.trafficGuardDefault(maximumPoolSize, effectiveMaximumPoolSize));
 		}
+		defaults.put(BROKEN_CONNECTION_LOGGER, "error");
 	}
 
 	/**

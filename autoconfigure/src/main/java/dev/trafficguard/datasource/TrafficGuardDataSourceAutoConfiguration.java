@@ -2,6 +2,8 @@ package dev.trafficguard.datasource;
 
 import java.time.Duration;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
@@ -17,23 +19,29 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionManager;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for tuned HikariCP pools: Traffic
  * Guard's tuning for every pool bean, the startup check against the database's connection
- * limit, 503 for a request that gets no connection in time, the pools drained last on
+ * limit, 503 for a request that gets no connection in time or whose connection was lost, a
+ * transaction manager for which a lost connection needs no rollback, the pools drained last on
  * shutdown and closed when Spring destroys their beans, and the {@code datasource} section of the {@code trafficguard} endpoint.
  * Spring Boot's own pool gets its defaults through {@link DataSourcePropertyDefaults}.
  */
 @AutoConfiguration(after = TrafficGuardAutoConfiguration.class,
-		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration")
 @ConditionalOnClass(HikariDataSource.class)
 @ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.datasource.enabled" },
 		matchIfMissing = true)
@@ -78,9 +86,29 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 	@Bean
 	TrafficGuardContributor trafficGuardDataSourceContributor(TrafficGuardDataSourceProperties properties,
 			SettingSources settingSources, ListableBeanFactory beanFactory, ObjectProvider<HikariPoolTuner> tuner,
-			ObjectProvider<ConnectionLimitCheck> check, ObjectProvider<PoolSaturationProblemMapper> saturation) {
+			ObjectProvider<ConnectionLimitCheck> check, ObjectProvider<PoolSaturationProblemMapper> saturation,
+			ObjectProvider<ConnectionLostProblemMapper> connectionLost) {
 		return new DataSourceContributor(properties, settingSources, new HikariPools(beanFactory), tuner, check,
-				saturation);
+				saturation, connectionLost);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ JdbcTemplate.class, TransactionManager.class, TransactionManagerCustomizers.class })
+	@ConditionalOnSingleCandidate(DataSource.class)
+	@ConditionalOnBooleanProperty(name = "spring.dao.exceptiontranslation.enabled", matchIfMissing = true)
+	static class LostConnectionTransactionManagerConfiguration {
+
+		// Named as Spring Boot names the one it would create in its place, so code that asks
+		// for it by name keeps working
+		@Bean
+		@ConditionalOnMissingBean(TransactionManager.class)
+		LostConnectionTransactionManager transactionManager(DataSource dataSource,
+				ObjectProvider<TransactionManagerCustomizers> customizers) {
+			LostConnectionTransactionManager transactionManager = new LostConnectionTransactionManager(dataSource);
+			customizers.ifAvailable((available) -> available.customize(transactionManager));
+			return transactionManager;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -94,6 +122,13 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 			return new PoolSaturationProblemMapper(properties.getSaturation().getRetryAfter());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionLostProblemMapper trafficGuardConnectionLostProblemMapper(
+				TrafficGuardDataSourceProperties properties) {
+			return new ConnectionLostProblemMapper(properties.getConnectionLost().getRetryAfter());
+		}
+
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(MeterBinder.class)
 		static class PoolSaturationMetricsConfiguration {
@@ -104,6 +139,20 @@ public final class TrafficGuardDataSourceAutoConfiguration {
 					.builder("traffic.guard.datasource.rejected", mapper, PoolSaturationProblemMapper::rejected)
 					.description("Requests answered 503 because no database connection became available in time")
 					.register(registry);
+			}
+
+			@Bean
+			MeterBinder trafficGuardConnectionLostMetrics(ConnectionLostProblemMapper mapper) {
+				return (registry) -> {
+					for (LostConnection cause : LostConnection.values()) {
+						FunctionCounter
+							.builder("traffic.guard.datasource.connection.lost", mapper,
+									(counted) -> counted.answered(cause))
+							.tag("cause", cause.tag())
+							.description("Requests answered 503 because their database connection was lost")
+							.register(registry);
+					}
+				};
 			}
 
 		}

@@ -50,6 +50,8 @@ public class TrafficGuardDataSourceProperties implements InitializingBean {
 
 	private final Saturation saturation = new Saturation();
 
+	private final ConnectionLost connectionLost = new ConnectionLost();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -86,11 +88,17 @@ public class TrafficGuardDataSourceProperties implements InitializingBean {
 		return this.saturation;
 	}
 
+	public ConnectionLost getConnectionLost() {
+		return this.connectionLost;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		PropertyCheck.between(PREFIX + ".expected-instances", this.expectedInstances, 1, MAX_INSTANCES);
 		PropertyCheck.between(PREFIX + ".database-cores", this.databaseCores, 1, MAX_DATABASE_CORES);
 		PropertyCheck.between(PREFIX + ".saturation.retry-after", this.saturation.getRetryAfter(),
+				Duration.ofSeconds(1), Duration.ofHours(1));
+		PropertyCheck.between(PREFIX + ".connection-lost.retry-after", this.connectionLost.getRetryAfter(),
 				Duration.ofSeconds(1), Duration.ofHours(1));
 	}
 
@@ -102,6 +110,28 @@ public class TrafficGuardDataSourceProperties implements InitializingBean {
 		/**
 		 * Retry-After sent with the 503 answer to a request that got no connection within
 		 * spring.datasource.hikari.connection-timeout.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/**
+	 * The answer to a request whose database connection was lost while it used it.
+	 */
+	public static class ConnectionLost {
+
+		/**
+		 * Retry-After sent with the 503 answer to a request whose connection was lost (the
+		 * server ended the session or the network broke); the pool replaces the connection
+		 * meanwhile.
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
@@ -75,6 +76,17 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 
 	private final LongAdder expiredRunning = new LongAdder();
 
+	/**
+	 * Tasks accepted and not finished (running, or queued), counted here rather than asked
+	 * of the pool, whose counts take its main lock.
+	 */
+	private final LongAdder submitted = new LongAdder();
+
+	/**
+	 * Tasks of fan-outs submitted and not finished.
+	 */
+	private final AtomicInteger fanOutTasks = new AtomicInteger();
+
 	private volatile LongConsumer queueWaitRecorder = NO_RECORDER;
 
 	private volatile @Nullable ScheduledThreadPoolExecutor deadlines;
@@ -115,9 +127,10 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 		ThreadFactory threadFactory = virtual
 				? new VirtualThreadTaskExecutor(settings.threadNamePrefix()).getVirtualThreadFactory()
 				: new CustomizableThreadFactory(settings.threadNamePrefix());
+		TaskQueue queue = new TaskQueue(settings.queueCapacity());
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(core, settings.maxSize(), settings.keepAlive().toNanos(),
-				TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(settings.queueCapacity()), owned(threadFactory),
-				new WaitThenRefuse());
+				TimeUnit.NANOSECONDS, queue, owned(threadFactory), new WaitThenRefuse());
+		queue.pool = pool;
 		// A virtual worker costs next to nothing to start again, so none stays idle.
 		pool.allowCoreThreadTimeOut(virtual || settings.allowCoreThreadTimeout());
 		return pool;
@@ -186,17 +199,75 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 	 * @throws TaskRejectedException if the executor is shut down
 	 */
 	public <T> CompletableFuture<T> submit(Callable<T> task, Duration deadline) {
+		return submit(task, deadline, false);
+	}
+
+	/**
+	 * Run a task of a fan-out under a deadline. When every thread is busy it starts one
+	 * more thread, up to the maximum size, rather than wait in the queue behind other work,
+	 * so that concurrent fan-outs use the threads between the core and the maximum size
+	 * (which other tasks get only once the queue is full).
+	 * @param <T> the type of the task's result
+	 * @param task the task
+	 * @param deadline how long the task may take, waiting in the queue included
+	 * @return the task's future
+	 */
+	<T> CompletableFuture<T> submitFanOutTask(Callable<T> task, Duration deadline) {
+		return submit(task, deadline, true);
+	}
+
+	private <T> CompletableFuture<T> submit(Callable<T> task, Duration deadline, boolean preferNewThread) {
 		Assert.notNull(task, "'task' must not be null");
 		Assert.isTrue(deadline.toNanos() > 0, "'deadline' must be positive");
 		DeadlineTask<T> deadlineTask = new DeadlineTask<>(this, task, deadline);
-		enqueue(deadlineTask);
+		enqueue(deadlineTask, preferNewThread);
 		deadlineTask.timer(scheduleDeadline(deadlineTask::deadlinePassed, deadline.toNanos()));
 		return deadlineTask;
 	}
 
 	private void enqueue(Runnable task) {
+		enqueue(task, false);
+	}
+
+	private void enqueue(Runnable task, boolean preferNewThread) {
 		Runnable decorated = (this.taskDecorator != null) ? this.taskDecorator.decorate(task) : task;
-		this.pool.execute(new QueuedTask(decorated, System.nanoTime()));
+		this.submitted.increment();
+		try {
+			this.pool.execute(new QueuedTask(decorated, System.nanoTime(), preferNewThread));
+		}
+		catch (RuntimeException ex) {
+			this.submitted.decrement();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Count a task a fan-out is about to submit, if it may. Its first task in flight always
+	 * may; a further one only while the fan-outs' tasks in flight leave at least a quarter
+	 * of the maximum size (one thread at least) to the first tasks of other fan-outs and to
+	 * other work.
+	 * @param first whether the fan-out has no other task in flight
+	 * @return whether the task may be submitted (and is counted)
+	 */
+	boolean reserveFanOutTask(boolean first) {
+		if (first) {
+			this.fanOutTasks.incrementAndGet();
+			return true;
+		}
+		int max = this.settings.maxSize();
+		int limit = max - Math.max(1, max / 4);
+		int current = this.fanOutTasks.get();
+		while (current < limit) {
+			if (this.fanOutTasks.compareAndSet(current, current + 1)) {
+				return true;
+			}
+			current = this.fanOutTasks.get();
+		}
+		return false;
+	}
+
+	void fanOutTaskEnded() {
+		this.fanOutTasks.decrementAndGet();
 	}
 
 	/**
@@ -362,15 +433,60 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 
 		private final long queuedAt;
 
-		QueuedTask(Runnable task, long queuedAt) {
+		private final boolean preferNewThread;
+
+		QueuedTask(Runnable task, long queuedAt, boolean preferNewThread) {
 			this.task = task;
 			this.queuedAt = queuedAt;
+			this.preferNewThread = preferNewThread;
 		}
 
 		@Override
 		public void run() {
 			BoundedExecutor.this.queueWaitRecorder.accept(System.nanoTime() - this.queuedAt);
-			this.task.run();
+			try {
+				this.task.run();
+			}
+			finally {
+				BoundedExecutor.this.submitted.decrement();
+			}
+		}
+
+	}
+
+	/**
+	 * The bounded queue. A fan-out's task is refused by it when every thread is busy and the
+	 * pool may still grow, so that the pool starts a thread for it (as Tomcat's queue does
+	 * for every task); other tasks are queued as in any {@link ThreadPoolExecutor}.
+	 */
+	private final class TaskQueue extends LinkedBlockingQueue<Runnable> {
+
+		private @Nullable ThreadPoolExecutor pool;
+
+		TaskQueue(int capacity) {
+			super(capacity);
+		}
+
+		@Override
+		public boolean offer(Runnable task) {
+			ThreadPoolExecutor pool = this.pool;
+			if (pool != null && task instanceof QueuedTask queued && queued.preferNewThread) {
+				// The count includes this task: above the threads, none is idle to take it.
+				int threads = pool.getPoolSize();
+				if (threads < pool.getMaximumPoolSize() && BoundedExecutor.this.submitted.sum() > threads) {
+					return false;
+				}
+			}
+			return super.offer(task);
+		}
+
+		/**
+		 * Queue a fan-out's task that found the pool at its maximum after all.
+		 * @param task the task
+		 * @return whether there was room
+		 */
+		boolean offerToQueue(Runnable task) {
+			return super.offer(task);
 		}
 
 	}
@@ -386,6 +502,14 @@ public final class BoundedExecutor implements AsyncTaskExecutor, DisposableBean 
 		public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
 			if (pool.isShutdown()) {
 				throw new TaskRejectedException("Executor '" + BoundedExecutor.this.name + "' is shut down");
+			}
+			if (task instanceof QueuedTask queued && queued.preferNewThread
+					&& ((TaskQueue) pool.getQueue()).offerToQueue(task)) {
+				// The pool reached its maximum meanwhile: the task waits in the queue.
+				if (pool.isShutdown() && pool.remove(task)) {
+					throw new TaskRejectedException("Executor '" + BoundedExecutor.this.name + "' is shut down");
+				}
+				return;
 			}
 			long timeout = isOwnThread() ? 0 : BoundedExecutor.this.settings.submitTimeout().toNanos();
 			long waited = 0;

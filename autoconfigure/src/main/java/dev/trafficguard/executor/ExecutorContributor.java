@@ -8,6 +8,7 @@ import dev.trafficguard.actuate.TrafficGuardContributor;
 import dev.trafficguard.properties.PropertyCheck;
 import dev.trafficguard.properties.Setting;
 import dev.trafficguard.properties.SettingSources;
+import dev.trafficguard.properties.VirtualThreads;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,12 +30,15 @@ final class ExecutorContributor implements TrafficGuardContributor {
 
 	private final SettingSources settingSources;
 
+	private final @Nullable String virtualThreadsIgnored;
+
 	ExecutorContributor(ObjectProvider<BoundedExecutor> executors, ExecutorProperties properties,
 			Environment environment, SettingSources settingSources) {
 		this.executors = executors;
 		this.properties = properties;
 		this.resolver = new ExecutorSettingsResolver(environment);
 		this.settingSources = settingSources;
+		this.virtualThreadsIgnored = VirtualThreads.ignoredReason(environment);
 	}
 
 	@Override
@@ -43,11 +47,33 @@ final class ExecutorContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public @Nullable String summary() {
+		StringBuilder line = new StringBuilder();
+		this.executors.orderedStream().forEach((executor) -> {
+			ExecutorSettings settings = executor.getSettings();
+			line.append(line.isEmpty() ? "" : "; ").append(executor.getName()).append(' ');
+			if (settings.virtualThreads()) {
+				line.append("at most ").append(settings.maxSize()).append(" tasks at once on virtual threads");
+			}
+			else {
+				line.append(settings.coreSize()).append("..").append(settings.maxSize()).append(" threads");
+			}
+			line.append(", queue ").append(settings.queueCapacity()).append(", submit-timeout ")
+				.append(PropertyCheck.format(settings.submitTimeout())).append(", await-termination ")
+				.append(PropertyCheck.format(settings.awaitTermination()));
+		});
+		return line.isEmpty() ? null : line.toString();
+	}
+
+	@Override
 	public Object describe() {
 		Map<String, Object> executors = new LinkedHashMap<>();
 		this.executors.orderedStream().forEach((executor) -> executors.put(executor.getName(), describe(executor)));
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("threads", this.resolver.isVirtualThreads() ? "virtual" : "platform");
+		if (this.virtualThreadsIgnored != null) {
+			section.put("virtual-threads-ignored", this.virtualThreadsIgnored);
+		}
 		section.put("executors", executors);
 		return section;
 	}
@@ -56,12 +82,17 @@ final class ExecutorContributor implements TrafficGuardContributor {
 		ExecutorSettings settings = executor.getSettings();
 		Map<String, String> origins = origins(executor.getName());
 		Map<String, Object> described = new LinkedHashMap<>();
-		described.put("core-size", setting(origins, "core-size", settings.coreSize()));
+		if (!settings.virtualThreads()) {
+			// A virtual worker is started per task up to max-size: no core threads are kept.
+			described.put("core-size", setting(origins, "core-size", settings.coreSize()));
+		}
 		described.put("max-size", setting(origins, "max-size", settings.maxSize()));
 		described.put("queue-capacity", setting(origins, "queue-capacity", settings.queueCapacity()));
 		described.put("keep-alive", duration(origins, "keep-alive", settings.keepAlive()));
 		described.put("submit-timeout", duration(origins, "submit-timeout", settings.submitTimeout()));
 		described.put("await-termination", duration(origins, "await-termination", settings.awaitTermination()));
+		described.put("max-fan-out-parallelism",
+				setting(origins, "max-fan-out-parallelism", settings.maxFanOutParallelism()));
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("settings", described);
 		section.put("state", executor.getState());

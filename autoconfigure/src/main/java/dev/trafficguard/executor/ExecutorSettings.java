@@ -17,10 +17,12 @@ import org.springframework.util.Assert;
  * @param awaitTermination how long shutdown waits for accepted tasks
  * @param threadNamePrefix the prefix of the threads' names
  * @param virtualThreads whether tasks run on virtual threads (JDK 21 or later)
+ * @param maxFanOutParallelism the most tasks of one {@link FanOut} that run at once,
+ * whatever parallelism its caller asks
  */
 public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Duration keepAlive,
 		boolean allowCoreThreadTimeout, Duration submitTimeout, Duration awaitTermination, String threadNamePrefix,
-		boolean virtualThreads) {
+		boolean virtualThreads, int maxFanOutParallelism) {
 
 	/**
 	 * Check the settings' consistency.
@@ -33,12 +35,24 @@ public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Dur
 		Assert.isTrue(keepAlive.toNanos() > 0, "'keepAlive' must be positive");
 		Assert.isTrue(!submitTimeout.isNegative(), "'submitTimeout' must not be negative");
 		Assert.isTrue(!awaitTermination.isNegative(), "'awaitTermination' must not be negative");
+		Assert.isTrue(maxFanOutParallelism >= 1 && maxFanOutParallelism <= maxSize,
+				"'maxFanOutParallelism' must be between 1 and 'maxSize'");
+	}
+
+	/**
+	 * The most tasks of one fan-out that run at once when none is set: a quarter of the
+	 * maximum size, at least 1.
+	 * @param maxSize the maximum size
+	 * @return the default bound
+	 */
+	public static int defaultMaxFanOutParallelism(int maxSize) {
+		return Math.max(1, maxSize / 4);
 	}
 
 	/**
 	 * Settings with the given sizes and Traffic Guard's defaults for the rest: keep-alive
 	 * 60 s with core threads timing out, no submit timeout, a drain window of 30 s, platform
-	 * threads.
+	 * threads, a fan-out runs at most a quarter of the maximum size at once.
 	 * @param coreSize the core size
 	 * @param maxSize the maximum size
 	 * @param queueCapacity the queue capacity
@@ -47,7 +61,7 @@ public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Dur
 	 */
 	public static ExecutorSettings of(int coreSize, int maxSize, int queueCapacity, String threadNamePrefix) {
 		return new ExecutorSettings(coreSize, maxSize, queueCapacity, Duration.ofSeconds(60), true, Duration.ZERO,
-				Duration.ofSeconds(30), threadNamePrefix, false);
+				Duration.ofSeconds(30), threadNamePrefix, false, defaultMaxFanOutParallelism(maxSize));
 	}
 
 	/**
@@ -58,7 +72,7 @@ public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Dur
 	public ExecutorSettings withSubmitTimeout(Duration submitTimeout) {
 		return new ExecutorSettings(this.coreSize, this.maxSize, this.queueCapacity, this.keepAlive,
 				this.allowCoreThreadTimeout, submitTimeout, this.awaitTermination, this.threadNamePrefix,
-				this.virtualThreads);
+				this.virtualThreads, this.maxFanOutParallelism);
 	}
 
 	/**
@@ -69,7 +83,7 @@ public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Dur
 	public ExecutorSettings withAwaitTermination(Duration awaitTermination) {
 		return new ExecutorSettings(this.coreSize, this.maxSize, this.queueCapacity, this.keepAlive,
 				this.allowCoreThreadTimeout, this.submitTimeout, awaitTermination, this.threadNamePrefix,
-				this.virtualThreads);
+				this.virtualThreads, this.maxFanOutParallelism);
 	}
 
 	/**
@@ -80,7 +94,18 @@ public record ExecutorSettings(int coreSize, int maxSize, int queueCapacity, Dur
 	public ExecutorSettings withVirtualThreads(boolean virtualThreads) {
 		return new ExecutorSettings(this.coreSize, this.maxSize, this.queueCapacity, this.keepAlive,
 				this.allowCoreThreadTimeout, this.submitTimeout, this.awaitTermination, this.threadNamePrefix,
-				virtualThreads);
+				virtualThreads, this.maxFanOutParallelism);
+	}
+
+	/**
+	 * These settings with another bound on the tasks of one fan-out that run at once.
+	 * @param maxFanOutParallelism the bound, between 1 and the maximum size
+	 * @return the new settings
+	 */
+	public ExecutorSettings withMaxFanOutParallelism(int maxFanOutParallelism) {
+		return new ExecutorSettings(this.coreSize, this.maxSize, this.queueCapacity, this.keepAlive,
+				this.allowCoreThreadTimeout, this.submitTimeout, this.awaitTermination, this.threadNamePrefix,
+				this.virtualThreads, maxFanOutParallelism);
 	}
 
 	/**

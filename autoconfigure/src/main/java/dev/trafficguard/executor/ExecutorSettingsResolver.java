@@ -71,10 +71,12 @@ final class ExecutorSettingsResolver {
 				bootPool.getKeepAlive());
 		origins.put("submit-timeout", prefix + ".submit-timeout");
 		Duration awaitTermination = awaitTermination(origins, properties, boot.getShutdown());
-		check(origins, coreSize, maxSize, queueCapacity, keepAlive, awaitTermination);
+		origins.put("max-fan-out-parallelism", prefix + ".max-fan-out-parallelism");
+		int maxFanOutParallelism = properties.maxFanOutParallelismFor(maxSize);
+		check(origins, coreSize, maxSize, queueCapacity, keepAlive, awaitTermination, maxFanOutParallelism);
 		ExecutorSettings settings = new ExecutorSettings(coreSize, maxSize, queueCapacity, keepAlive,
 				bootPool.isAllowCoreThreadTimeout(), properties.getSubmitTimeout(), awaitTermination,
-				boot.getThreadNamePrefix(), this.virtualThreads);
+				boot.getThreadNamePrefix(), this.virtualThreads, maxFanOutParallelism);
 		return new Resolved(settings, origins);
 	}
 
@@ -102,16 +104,18 @@ final class ExecutorSettingsResolver {
 		String prefix = ExecutorProperties.PREFIX + ".pools." + name;
 		Map<String, String> origins = new LinkedHashMap<>();
 		for (String key : new String[] { "core-size", "max-size", "queue-capacity", "keep-alive", "submit-timeout",
-				"await-termination" }) {
+				"await-termination", "max-fan-out-parallelism" }) {
 			origins.put(key, prefix + "." + key);
 		}
 		int coreSize = properties.getCoreSize();
 		int maxSize = properties.maxSizeFor(coreSize);
 		int queueCapacity = properties.queueCapacityFor(coreSize);
-		check(origins, coreSize, maxSize, queueCapacity, properties.getKeepAlive(), properties.getAwaitTermination());
+		int maxFanOutParallelism = properties.maxFanOutParallelismFor(maxSize);
+		check(origins, coreSize, maxSize, queueCapacity, properties.getKeepAlive(), properties.getAwaitTermination(),
+				maxFanOutParallelism);
 		ExecutorSettings settings = new ExecutorSettings(coreSize, maxSize, queueCapacity, properties.getKeepAlive(),
 				true, properties.getSubmitTimeout(), properties.getAwaitTermination(), name + "-",
-				this.virtualThreads);
+				this.virtualThreads, maxFanOutParallelism);
 		return new Resolved(settings, origins);
 	}
 
@@ -129,7 +133,7 @@ final class ExecutorSettingsResolver {
 	}
 
 	private void check(Map<String, String> origins, int coreSize, int maxSize, int queueCapacity, Duration keepAlive,
-			Duration awaitTermination) {
+			Duration awaitTermination, int maxFanOutParallelism) {
 		PropertyCheck.between(origins.get("core-size"), coreSize, 1, PoolProperties.MAX_THREADS);
 		PropertyCheck.between(origins.get("max-size"), maxSize, 1, PoolProperties.MAX_THREADS);
 		if (!this.virtualThreads) {
@@ -141,6 +145,9 @@ final class ExecutorSettingsResolver {
 				PoolProperties.MAX_KEEP_ALIVE);
 		PropertyCheck.between(origins.get("await-termination"), awaitTermination, Duration.ZERO,
 				PoolProperties.MAX_AWAIT_TERMINATION);
+		PropertyCheck.check(maxFanOutParallelism >= 1 && maxFanOutParallelism <= maxSize,
+				origins.get("max-fan-out-parallelism"), maxFanOutParallelism,
+				"between 1 and the max size (" + maxSize + ")");
 	}
 
 	/**

@@ -27,10 +27,18 @@ import org.springframework.util.Assert;
  * </ul>
  * A fan-out never holds more than its parallelism of the executor's workers: it submits
  * the next task only when one of its own has finished, so one big request cannot take every
- * worker from the others. A task the executor refuses fails like any other
- * ({@link ExecutorFullException}). The next task is submitted from the thread of the task
- * that finished, one of the executor's workers, which never waits for room in the queue: a
- * full queue refuses it at once, whatever the submit timeout.
+ * worker from the others. Its parallelism is at most the executor's
+ * {@link ExecutorSettings#maxFanOutParallelism() max-fan-out-parallelism} (a quarter of its
+ * maximum size unless set), whatever the caller asks. Its first task is always submitted;
+ * a further one only while more than a quarter of the executor's threads are free, so that
+ * a small fan-out arriving while big ones run finds a thread at once. When every thread is
+ * busy, a fan-out's task starts one more thread, up to the maximum size, rather than wait
+ * in the queue behind other work.
+ * <p>
+ * A task the executor refuses fails like any other ({@link ExecutorFullException}). The next
+ * task is submitted from the thread of the task that finished, one of the executor's
+ * workers, which never waits for room in the queue: a full queue refuses it at once,
+ * whatever the submit timeout.
  * <p>
  * A fan-out takes at most {@value #MAX_TASKS} tasks; a longer list is refused with an
  * {@link IllegalArgumentException} before any task runs.
@@ -67,7 +75,8 @@ public final class FanOut {
 
 	/**
 	 * A fan-out on the given executor, with a parallelism of half its core size (at least
-	 * 1) and a deadline of {@link #DEFAULT_DEADLINE 30 seconds}.
+	 * 1, at most the executor's max-fan-out-parallelism) and a deadline of
+	 * {@link #DEFAULT_DEADLINE 30 seconds}.
 	 * @param executor the executor
 	 * @return the fan-out
 	 */
@@ -75,17 +84,22 @@ public final class FanOut {
 		Assert.notNull(executor, "'executor' must not be null");
 		ExecutorSettings settings = executor.getSettings();
 		int core = settings.virtualThreads() ? settings.maxSize() : settings.coreSize();
-		return new FanOut(executor, Math.max(1, core / 2), DEFAULT_DEADLINE);
+		return new FanOut(executor, capped(executor, Math.max(1, core / 2)), DEFAULT_DEADLINE);
 	}
 
 	/**
-	 * This fan-out with another bound on the number of tasks that run at once.
+	 * This fan-out with another bound on the number of tasks that run at once. The bound
+	 * in force is at most the executor's max-fan-out-parallelism, whatever is asked here.
 	 * @param parallelism the bound, at least 1
 	 * @return the new fan-out
 	 */
 	public FanOut parallelism(int parallelism) {
 		Assert.isTrue(parallelism >= 1, "'parallelism' must be at least 1");
-		return new FanOut(this.executor, parallelism, this.deadline);
+		return new FanOut(this.executor, capped(this.executor, parallelism), this.deadline);
+	}
+
+	private static int capped(BoundedExecutor executor, int parallelism) {
+		return Math.min(parallelism, executor.getSettings().maxFanOutParallelism());
 	}
 
 	/**
@@ -100,7 +114,8 @@ public final class FanOut {
 	}
 
 	/**
-	 * The bound on the number of tasks that run at once.
+	 * The bound in force on the number of tasks that run at once: the one asked, at most
+	 * the executor's max-fan-out-parallelism.
 	 * @return the parallelism
 	 */
 	public int getParallelism() {
@@ -196,8 +211,14 @@ public final class FanOut {
 		private final AtomicInteger next = new AtomicInteger();
 
 		/**
-		 * Launches asked for and not done yet; the thread that raises it from 0 launches
-		 * until it is 0 again, so that a refusal launching the next task does not recurse.
+		 * Tasks submitted and not finished.
+		 */
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		/**
+		 * Passes of {@link #launch()} asked for and not done yet; the thread that raises it
+		 * from 0 launches until it is 0 again, so that a refusal launching the next task does
+		 * not recurse.
 		 */
 		private final AtomicInteger launches = new AtomicInteger();
 
@@ -234,40 +255,48 @@ public final class FanOut {
 			synchronized (this) {
 				this.timer = timer;
 			}
-			int first = Math.min(FanOut.this.parallelism, this.tasks.size());
-			for (int i = 0; i < first; i++) {
-				launchNext();
-			}
+			launch();
 		}
 
-		private void launchNext() {
+		/**
+		 * Submit tasks while the fan-out may: its first task in flight always, further ones
+		 * up to its parallelism while the executor has room for them.
+		 */
+		private void launch() {
 			if (this.launches.getAndIncrement() != 0) {
-				// The thread in the loop below launches it.
+				// The thread in the loop below launches them.
 				return;
 			}
 			do {
-				launchOne();
+				while (launchOne()) {
+					// Until the parallelism, the room or the tasks run out.
+				}
 			}
 			while (this.launches.decrementAndGet() != 0);
 		}
 
-		private void launchOne() {
-			int index = this.next.getAndIncrement();
-			if (index >= this.tasks.size() || this.result.isDone()) {
-				return;
+		private boolean launchOne() {
+			int inFlight = this.inFlight.get();
+			if (inFlight >= FanOut.this.parallelism || this.next.get() >= this.tasks.size() || this.result.isDone()) {
+				return false;
 			}
 			long remaining = this.deadlineNanos - System.nanoTime();
 			if (remaining <= 0) {
 				deadlinePassed();
-				return;
+				return false;
 			}
+			if (!FanOut.this.executor.reserveFanOutTask(inFlight == 0)) {
+				return false;
+			}
+			int index = this.next.getAndIncrement();
+			this.inFlight.incrementAndGet();
 			CompletableFuture<? extends T> future;
 			try {
-				future = FanOut.this.executor.submit(this.tasks.get(index), Duration.ofNanos(remaining));
+				future = FanOut.this.executor.submitFanOutTask(this.tasks.get(index), Duration.ofNanos(remaining));
 			}
 			catch (RuntimeException ex) {
 				finish(index, null, ex);
-				return;
+				return true;
 			}
 			boolean cancel;
 			synchronized (this) {
@@ -275,13 +304,18 @@ public final class FanOut {
 				cancel = this.result.isDone();
 			}
 			if (cancel) {
+				this.inFlight.decrementAndGet();
+				FanOut.this.executor.fanOutTaskEnded();
 				future.cancel(true);
-				return;
+				return false;
 			}
 			future.whenComplete((value, error) -> finish(index, value, error));
+			return true;
 		}
 
 		private void finish(int index, @Nullable T value, @Nullable Throwable error) {
+			this.inFlight.decrementAndGet();
+			FanOut.this.executor.fanOutTaskEnded();
 			Throwable cause = unwrap(error);
 			if (cause instanceof DeadlineExceededException taskDeadline) {
 				// Each task runs under what is left of the fan-out's deadline: report that.
@@ -304,7 +338,7 @@ public final class FanOut {
 				succeed();
 			}
 			else {
-				launchNext();
+				launch();
 			}
 		}
 

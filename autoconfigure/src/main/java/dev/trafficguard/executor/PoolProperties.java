@@ -62,6 +62,13 @@ public class PoolProperties {
 	 */
 	private Duration awaitTermination = Duration.ofSeconds(30);
 
+	/**
+	 * Most tasks of one fan-out (FanOut) that run at once, whatever parallelism its caller
+	 * asks, so that one request cannot take the executor from the others. Defaults to a
+	 * quarter of the max size in force (at least 1).
+	 */
+	private @Nullable Integer maxFanOutParallelism;
+
 	static int defaultCoreSize(int processors) {
 		return Math.max(8, 2 * processors);
 	}
@@ -102,6 +109,16 @@ public class PoolProperties {
 	 */
 	int queueCapacityFor(int coreSize) {
 		return (this.queueCapacity != null) ? this.queueCapacity : defaultQueueCapacity(coreSize);
+	}
+
+	/**
+	 * The fan-out bound set, or the default for the given maximum size.
+	 * @param maxSize the maximum size in force
+	 * @return the most tasks of one fan-out that run at once
+	 */
+	int maxFanOutParallelismFor(int maxSize) {
+		return (this.maxFanOutParallelism != null) ? this.maxFanOutParallelism
+				: ExecutorSettings.defaultMaxFanOutParallelism(maxSize);
 	}
 
 	public int getCoreSize() {
@@ -152,6 +169,14 @@ public class PoolProperties {
 		this.awaitTermination = awaitTermination;
 	}
 
+	public @Nullable Integer getMaxFanOutParallelism() {
+		return this.maxFanOutParallelism;
+	}
+
+	public void setMaxFanOutParallelism(@Nullable Integer maxFanOutParallelism) {
+		this.maxFanOutParallelism = maxFanOutParallelism;
+	}
+
 	/**
 	 * Check every value set on its own, naming the property under the given prefix. That
 	 * the maximum size is at least the core size is checked once the values in force are
@@ -170,6 +195,9 @@ public class PoolProperties {
 		PropertyCheck.between(prefix + ".submit-timeout", this.submitTimeout, Duration.ZERO, MAX_SUBMIT_TIMEOUT);
 		PropertyCheck.between(prefix + ".await-termination", this.awaitTermination, Duration.ZERO,
 				MAX_AWAIT_TERMINATION);
+		if (this.maxFanOutParallelism != null) {
+			PropertyCheck.between(prefix + ".max-fan-out-parallelism", this.maxFanOutParallelism, 1, MAX_THREADS);
+		}
 	}
 
 }

@@ -15,8 +15,10 @@ import org.springframework.web.client.ResourceAccessException;
 /**
  * Maps a failed call to a downstream service, escaping a web request, to a problem: a
  * timeout becomes {@code 504}, a connection failure {@code 502}, a downstream 5xx answer
- * {@code 502}, and a call that found no free pooled connection within the lease timeout
- * {@code 503} with {@code Retry-After}. Only exceptions of Spring's HTTP clients are mapped,
+ * {@code 502}, a call that found no free pooled connection within the lease timeout, or
+ * whose host had {@code max-calls-per-host} calls in flight, {@code 503} with
+ * {@code Retry-After}, and a request that was invalid and never sent
+ * ({@link RequestNotSentException}) {@code 500}, as it is this service's own fault. Only exceptions of Spring's HTTP clients are mapped,
  * so a socket timeout elsewhere (a database, a cache) is left alone. The detail never names
  * the downstream host.
  */
@@ -24,6 +26,12 @@ public final class DownstreamProblemMapper implements ProblemMapper {
 
 	private static final Problem POOL_EXHAUSTED = new Problem(HttpStatus.SERVICE_UNAVAILABLE,
 			"No connection to a downstream service was free in time", Duration.ofSeconds(1));
+
+	private static final Problem BULKHEAD_FULL = new Problem(HttpStatus.SERVICE_UNAVAILABLE,
+			"Too many calls to a downstream service are in flight", Duration.ofSeconds(1));
+
+	private static final Problem NOT_SENT = Problem.of(HttpStatus.INTERNAL_SERVER_ERROR,
+			"A request to a downstream service was invalid and was not sent");
 
 	private static final Problem TIMEOUT = Problem.of(HttpStatus.GATEWAY_TIMEOUT,
 			"A downstream service did not answer in time");
@@ -40,6 +48,12 @@ public final class DownstreamProblemMapper implements ProblemMapper {
 			Throwable cause = exception.getCause();
 			if (cause instanceof ConnectionRequestTimeoutException) {
 				return POOL_EXHAUSTED;
+			}
+			if (cause instanceof BulkheadFullException) {
+				return BULKHEAD_FULL;
+			}
+			if (cause instanceof RequestNotSentException) {
+				return NOT_SENT;
 			}
 			if (cause instanceof InterruptedIOException) {
 				return TIMEOUT;

@@ -3,6 +3,8 @@ package dev.trafficguard.http;
 import dev.trafficguard.lifecycle.ShutdownTimeline;
 import dev.trafficguard.properties.SettingSources;
 import dev.trafficguard.properties.TrafficGuardAutoConfiguration;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.httpcomponents.hc5.PoolingHttpClientConnectionManagerMetricsBinder;
 import org.apache.hc.client5.http.DnsResolver;
@@ -58,7 +60,8 @@ public final class HttpClientAutoConfiguration {
 				(boot.connectTimeout() != null) ? boot.connectTimeout() : properties.getConnectTimeout(),
 				properties.getLeaseTimeout(),
 				(boot.readTimeout() != null) ? boot.readTimeout() : properties.getResponseTimeout(),
-				properties.getIdleTimeout(), properties.getTimeToLive(), properties.getValidateAfterInactivity());
+				properties.getIdleTimeout(), properties.getTimeToLive(), properties.getValidateAfterInactivity(),
+				properties.maxCallsPerHostInForce());
 		DnsResolver dnsResolver = (boot.inetAddressFilter() != null)
 				? new FilteringDnsResolver(boot.inetAddressFilter()) : null;
 		return new SharedConnectionPool(settings, tlsSocketStrategy(boot.sslBundle()), dnsResolver,
@@ -98,6 +101,31 @@ public final class HttpClientAutoConfiguration {
 		@Bean
 		MeterBinder trafficGuardHttpClientPoolMetrics(SharedConnectionPool pool) {
 			return new PoolingHttpClientConnectionManagerMetricsBinder(pool.getConnectionManager(), "traffic-guard");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static final class CallMetricsConfiguration {
+
+		@Bean
+		MeterBinder trafficGuardHttpClientCallMetrics(SharedConnectionPool pool) {
+			HostBulkhead bulkhead = pool.getHostBulkhead();
+			UnsentRequests unsent = pool.getUnsentRequests();
+			return (registry) -> {
+				Gauge.builder("traffic.guard.http-client.calls.in-flight", bulkhead, HostBulkhead::getCallsInFlight)
+					.description("Calls in flight through the shared HTTP client, across every host")
+					.register(registry);
+				FunctionCounter
+					.builder("traffic.guard.http-client.bulkhead.rejected", bulkhead, HostBulkhead::getRejected)
+					.description("Calls refused at once because their host had max-calls-per-host calls in flight")
+					.register(registry);
+				FunctionCounter
+					.builder("traffic.guard.http-client.requests.unsent", unsent, UnsentRequests::getUnsent)
+					.description("Calls that failed before their request left the process (an invalid request)")
+					.register(registry);
+			};
 		}
 
 	}

@@ -15,8 +15,9 @@ import org.apache.hc.core5.pool.PoolStats;
 
 /**
  * The {@code http-client} section of the {@code trafficguard} endpoint: the shared pool's
- * effective limits and timeouts with their sources, and its connections in total and per
- * downstream host.
+ * effective limits and timeouts with their sources, its connections in total and per
+ * downstream host, and its calls: in flight (per host too), refused by the per-host limit,
+ * and not sent because the request was invalid.
  */
 final class HttpClientContributor implements TrafficGuardContributor {
 
@@ -39,11 +40,24 @@ final class HttpClientContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		SharedConnectionPool.Settings settings = this.pool.getSettings();
+		return "one shared pool of " + settings.maxTotal() + " connections, " + settings.maxPerRoute()
+				+ " per host; connect-timeout " + PropertyCheck.format(settings.connectTimeout()) + ", lease-timeout "
+				+ PropertyCheck.format(settings.leaseTimeout()) + ", response-timeout "
+				+ PropertyCheck.format(settings.responseTimeout()) + ", idle-timeout "
+				+ PropertyCheck.format(settings.idleTimeout()) + ", time-to-live "
+				+ PropertyCheck.format(settings.timeToLive());
+	}
+
+	@Override
 	public Object describe() {
 		SharedConnectionPool.Settings settings = this.pool.getSettings();
 		Map<String, Setting> effective = new LinkedHashMap<>();
 		effective.put("max-total", this.sources.describe(PREFIX + "max-total", settings.maxTotal()));
 		effective.put("max-per-route", this.sources.describe(PREFIX + "max-per-route", settings.maxPerRoute()));
+		effective.put("max-calls-per-host", this.sources.describe(PREFIX + "max-calls-per-host",
+				settings.maxCallsPerHost()));
 		effective.put("connect-timeout", bootOrOwn("spring.http.clients.connect-timeout", "connect-timeout",
 				PropertyCheck.format(settings.connectTimeout())));
 		effective.put("lease-timeout",
@@ -66,8 +80,11 @@ final class HttpClientContributor implements TrafficGuardContributor {
 					stats.getAvailable(), stats.getMax()));
 		}
 		PoolStats total = this.pool.getTotalStats();
+		HostBulkhead bulkhead = this.pool.getHostBulkhead();
 		return new Section(effective, new Connections(total.getLeased(), total.getPending(), total.getAvailable(),
-				total.getMax()), hosts);
+				total.getMax()), hosts,
+				new Calls(bulkhead.getCallsInFlight(), bulkhead.callsInFlightByHost(MAX_HOSTS_SHOWN),
+						bulkhead.getRejected(), this.pool.getUnsentRequests().getUnsent()));
 	}
 
 	private Setting bootOrOwn(String bootProperty, String ownProperty, Object value) {
@@ -77,7 +94,21 @@ final class HttpClientContributor implements TrafficGuardContributor {
 		return this.sources.describe(PREFIX + ownProperty, value);
 	}
 
-	record Section(Map<String, Setting> settings, Connections connections, List<HostConnections> hosts) {
+	record Section(Map<String, Setting> settings, Connections connections, List<HostConnections> hosts,
+			Calls calls) {
+
+	}
+
+	/**
+	 * Calls through the shared pool.
+	 *
+	 * @param inFlight calls in flight, across every host
+	 * @param inFlightByHost calls in flight per host (up to 100 hosts)
+	 * @param bulkheadRejected calls refused because their host had max-calls-per-host calls
+	 * in flight
+	 * @param unsent calls that failed before their request left the process
+	 */
+	record Calls(int inFlight, Map<String, Integer> inFlightByHost, long bulkheadRejected, long unsent) {
 
 	}
 

@@ -3,6 +3,7 @@ package dev.trafficguard.http;
 import java.time.Duration;
 
 import dev.trafficguard.properties.PropertyCheck;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,6 +34,14 @@ public class HttpClientProperties implements InitializingBean {
 	private int maxPerRoute = 20;
 
 	/**
+	 * Maximum number of calls in flight to one downstream host; a call beyond it is refused
+	 * at once (503 when it escapes a web request) instead of waiting for a connection, so a
+	 * host that never answers holds at most this many request threads. Defaults to half of
+	 * max-per-route (at least 1).
+	 */
+	private @Nullable Integer maxCallsPerHost;
+
+	/**
 	 * How long to wait for a TCP connection to be established.
 	 * spring.http.clients.connect-timeout wins when set.
 	 */
@@ -49,7 +58,7 @@ public class HttpClientProperties implements InitializingBean {
 	 * fails. spring.http.clients.read-timeout, or a client's own read timeout, wins when
 	 * set.
 	 */
-	private Duration responseTimeout = Duration.ofSeconds(30);
+	private Duration responseTimeout = Duration.ofSeconds(5);
 
 	/**
 	 * How long an idle pooled connection is kept before it is closed.
@@ -89,6 +98,22 @@ public class HttpClientProperties implements InitializingBean {
 
 	public void setMaxPerRoute(int maxPerRoute) {
 		this.maxPerRoute = maxPerRoute;
+	}
+
+	public @Nullable Integer getMaxCallsPerHost() {
+		return this.maxCallsPerHost;
+	}
+
+	public void setMaxCallsPerHost(@Nullable Integer maxCallsPerHost) {
+		this.maxCallsPerHost = maxCallsPerHost;
+	}
+
+	/**
+	 * The maximum calls in flight per host set, or half of max-per-route (at least 1).
+	 * @return the maximum calls in flight per host in force
+	 */
+	public int maxCallsPerHostInForce() {
+		return (this.maxCallsPerHost != null) ? this.maxCallsPerHost : Math.max(1, this.maxPerRoute / 2);
 	}
 
 	public Duration getConnectTimeout() {
@@ -143,6 +168,9 @@ public class HttpClientProperties implements InitializingBean {
 	public void afterPropertiesSet() {
 		PropertyCheck.between(PREFIX + "max-total", this.maxTotal, 1, 10_000);
 		PropertyCheck.between(PREFIX + "max-per-route", this.maxPerRoute, 1, this.maxTotal);
+		if (this.maxCallsPerHost != null) {
+			PropertyCheck.between(PREFIX + "max-calls-per-host", this.maxCallsPerHost, 1, this.maxPerRoute);
+		}
 		PropertyCheck.between(PREFIX + "connect-timeout", this.connectTimeout, Duration.ofMillis(1),
 				Duration.ofMinutes(5));
 		PropertyCheck.between(PREFIX + "lease-timeout", this.leaseTimeout, Duration.ofMillis(1),

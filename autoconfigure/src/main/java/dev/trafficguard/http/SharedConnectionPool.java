@@ -50,6 +50,10 @@ public final class SharedConnectionPool extends ShutdownStep implements AutoClos
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final HostBulkhead hostBulkhead;
+
+	private final UnsentRequests unsentRequests = new UnsentRequests();
+
 	/**
 	 * Create the pool.
 	 * @param settings the effective settings
@@ -62,6 +66,7 @@ public final class SharedConnectionPool extends ShutdownStep implements AutoClos
 		super(ShutdownPhases.HTTP_CLIENTS);
 		this.settings = settings;
 		this.timeline = timeline;
+		this.hostBulkhead = new HostBulkhead(settings.maxCallsPerHost());
 		ConnectionConfig connectionConfig = ConnectionConfig.custom()
 			.setConnectTimeout(Timeout.of(settings.connectTimeout()))
 			.setSocketTimeout(Timeout.of(settings.responseTimeout()))
@@ -105,6 +110,22 @@ public final class SharedConnectionPool extends ShutdownStep implements AutoClos
 	 */
 	public Settings getSettings() {
 		return this.settings;
+	}
+
+	/**
+	 * The limit of calls in flight per host of the clients on this pool.
+	 * @return the bulkhead
+	 */
+	HostBulkhead getHostBulkhead() {
+		return this.hostBulkhead;
+	}
+
+	/**
+	 * What tells the requests that never left the process from failures of the host.
+	 * @return the unsent requests
+	 */
+	UnsentRequests getUnsentRequests() {
+		return this.unsentRequests;
 	}
 
 	/**
@@ -162,9 +183,11 @@ public final class SharedConnectionPool extends ShutdownStep implements AutoClos
 	 * @param idleTimeout how long an idle connection is kept
 	 * @param timeToLive longest life of a connection
 	 * @param validateAfterInactivity idle time after which a connection is checked before reuse
+	 * @param maxCallsPerHost maximum calls in flight to one downstream host
 	 */
 	public record Settings(int maxTotal, int maxPerRoute, Duration connectTimeout, Duration leaseTimeout,
-			Duration responseTimeout, Duration idleTimeout, Duration timeToLive, Duration validateAfterInactivity) {
+			Duration responseTimeout, Duration idleTimeout, Duration timeToLive, Duration validateAfterInactivity,
+			int maxCallsPerHost) {
 
 	}
 

@@ -2,6 +2,7 @@ package dev.trafficguard.http;
 
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.util.Timeout;
 
@@ -13,8 +14,10 @@ import org.springframework.core.Ordered;
  * Customizes Spring Boot's {@link HttpComponentsClientHttpRequestFactoryBuilder} so that
  * every HTTP client it builds (for each {@code RestClient.Builder}, {@code RestTemplateBuilder}
  * and HTTP service group) uses the {@link SharedConnectionPool} instead of a pool of its own,
- * with the pool's lease and response timeouts as request defaults. Boot's builder stays in
- * charge of everything else (redirects, cookies, observation).
+ * with the pool's lease and response timeouts as request defaults, the limit of calls in
+ * flight per host ({@code max-calls-per-host}) and the telling of requests that never left
+ * the process ({@link RequestNotSentException}). Boot's builder stays in charge of
+ * everything else (redirects, cookies, observation).
  * <p>
  * A client's own read timeout ({@code spring.http.clients.read-timeout}, an HTTP service
  * group's {@code read-timeout}, {@code RestTemplateBuilder.readTimeout}) wins over the
@@ -76,6 +79,14 @@ public final class SharedPoolCustomizer
 		// Replaces the pool Boot made for this client; shared, so closing one client
 		// leaves the pool to the lifecycle.
 		builder.setConnectionManager(this.pool.getConnectionManager()).setConnectionManagerShared(true);
+		// The bulkhead comes after the protocol stage (which refuses invalid requests) and
+		// after a host's circuit breaker, which sits before it; the marker comes after the
+		// bulkhead, just before the connect stage, whichever is added first.
+		UnsentRequests unsentRequests = this.pool.getUnsentRequests();
+		builder.addExecInterceptorFirst(UnsentRequests.NAME, unsentRequests)
+			.addExecInterceptorAfter(ChainElement.PROTOCOL.name(), HostBulkhead.NAME, this.pool.getHostBulkhead())
+			.addExecInterceptorBefore(ChainElement.CONNECT.name(), UnsentRequests.MARKER_NAME,
+					unsentRequests.marker());
 	}
 
 	private void applyTimeouts(RequestConfig.Builder builder) {

@@ -42,6 +42,20 @@ final class RateLimitContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		StringBuilder line = new StringBuilder("backend ").append(this.backend.name())
+			.append(" (failure-mode ")
+			.append(this.properties.getFailureMode().name().toLowerCase(java.util.Locale.ROOT))
+			.append(')');
+		for (RateLimitRule rule : this.rules.rules()) {
+			line.append("; ").append(rule.name()).append(": burst ").append(rule.capacity()).append(", ")
+				.append(rule.refillTokens()).append(" per ").append(PropertyCheck.format(rule.refillPeriod()))
+				.append(" per ").append(rule.keyDescription()).append(" on ").append(rule.paths());
+		}
+		return line.toString();
+	}
+
+	@Override
 	public Object describe() {
 		Map<String, Object> section = new LinkedHashMap<>();
 		String prefix = RateLimitProperties.PREFIX;

@@ -1,5 +1,6 @@
 package dev.trafficguard.ratelimit;
 
+import dev.trafficguard.actuate.HealthStatuses;
 import dev.trafficguard.ratelimit.RateLimitProperties.FailureMode;
 
 import org.springframework.boot.health.contributor.Health;
@@ -18,7 +19,7 @@ final class RateLimitHealthIndicator implements HealthIndicator {
 	/**
 	 * The status of a backend that is down while requests pass unlimited.
 	 */
-	static final Status DEGRADED = new Status("DEGRADED", "Redis does not answer: requests pass unlimited");
+	static final Status DEGRADED = new Status(HealthStatuses.DEGRADED, "Redis does not answer: requests pass unlimited");
 
 	private final RateLimitBackend backend;
 

@@ -1,6 +1,8 @@
 package dev.trafficguard.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.trafficguard.properties.InvalidPropertyException;
 import io.lettuce.core.RedisURI;
@@ -48,25 +50,39 @@ final class RedisBackendFactory {
 					"local unless Spring Boot's Redis support (spring-boot-starter-data-redis) is configured");
 		}
 		Duration timeout = properties.getRedisTimeout();
-		RedisBucketConnection connection = new RedisBucketConnection(redisUri(details, timeout), timeout,
+		if (details.getMasterReplica() != null) {
+			throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
+					"local with a static master/replica Redis setup: the rate limiter supports standalone, Sentinel"
+							+ " and Cluster Redis");
+		}
+		DataRedisConnectionDetails.Cluster cluster = details.getCluster();
+		List<RedisURI> uris = (cluster != null) ? clusterUris(details, cluster, timeout)
+				: List.of(redisUri(details, timeout));
+		RedisBucketConnection connection = new RedisBucketConnection(uris, cluster != null, timeout,
 				sslOptions(details.getSslBundle()));
 		connection.connect(FIRST_CONNECTION_WAIT);
 		return new RedisRateLimitBackend(connection, timeout, properties.getFailureMode());
 	}
 
-	private static RedisURI redisUri(DataRedisConnectionDetails details, Duration timeout) {
-		if (details.getCluster() != null || details.getMasterReplica() != null) {
-			throw new InvalidPropertyException(RateLimitProperties.PREFIX + ".backend", "redis",
-					"local with a Redis cluster or master/replica setup: the rate limiter supports standalone"
-							+ " and sentinel Redis");
+	private static List<RedisURI> clusterUris(DataRedisConnectionDetails details,
+			DataRedisConnectionDetails.Cluster cluster, Duration timeout) {
+		List<RedisURI> uris = new ArrayList<>();
+		for (DataRedisConnectionDetails.Node node : cluster.getNodes()) {
+			uris.add(secured(RedisURI.Builder.redis(node.host(), node.port()), details).withTimeout(timeout).build());
 		}
+		return uris;
+	}
+
+	private static RedisURI redisUri(DataRedisConnectionDetails details, Duration timeout) {
 		RedisURI.Builder builder;
 		DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
 		if (sentinel != null && !sentinel.getNodes().isEmpty()) {
-			DataRedisConnectionDetails.Node first = sentinel.getNodes().get(0);
-			builder = RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster());
-			for (DataRedisConnectionDetails.Node node : sentinel.getNodes().subList(1, sentinel.getNodes().size())) {
-				builder.withSentinel(node.host(), node.port());
+			builder = RedisURI.builder().withSentinelMasterId(sentinel.getMaster());
+			for (DataRedisConnectionDetails.Node node : sentinel.getNodes()) {
+				// The Sentinels' own credentials (spring.data.redis.sentinel.username/password).
+				RedisURI.Builder sentinelUri = RedisURI.Builder.redis(node.host(), node.port());
+				authenticate(sentinelUri, sentinel.getUsername(), sentinel.getPassword());
+				builder.withSentinel(sentinelUri.build());
 			}
 			builder.withDatabase(sentinel.getDatabase());
 		}
@@ -75,20 +91,27 @@ final class RedisBackendFactory {
 			builder = RedisURI.Builder.redis(standalone.getHost(), standalone.getPort())
 				.withDatabase(standalone.getDatabase());
 		}
-		String password = details.getPassword();
-		if (password != null) {
-			String username = details.getUsername();
-			if (username != null) {
-				builder.withAuthentication(username, password);
-			}
-			else {
-				builder.withPassword(password.toCharArray());
-			}
-		}
+		return secured(builder, details).withTimeout(timeout).build();
+	}
+
+	private static RedisURI.Builder secured(RedisURI.Builder builder, DataRedisConnectionDetails details) {
+		authenticate(builder, details.getUsername(), details.getPassword());
 		if (details.getSslBundle() != null) {
 			builder.withSsl(true);
 		}
-		return builder.withTimeout(timeout).build();
+		return builder;
+	}
+
+	private static void authenticate(RedisURI.Builder builder, @Nullable String username, @Nullable String password) {
+		if (password == null) {
+			return;
+		}
+		if (username != null) {
+			builder.withAuthentication(username, password);
+		}
+		else {
+			builder.withPassword(password.toCharArray());
+		}
 	}
 
 	private static @Nullable SslOptions sslOptions(@Nullable SslBundle bundle) {

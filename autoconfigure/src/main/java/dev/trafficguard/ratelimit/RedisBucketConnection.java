@@ -1,10 +1,14 @@
 package dev.trafficguard.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.bucket4j.redis.lettuce.RedisApi;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.RedisClient;
@@ -14,8 +18,13 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -29,6 +38,12 @@ import org.jspecify.annotations.Nullable;
  * commands time out after {@code redis-timeout}, a disconnected connection rejects commands
  * at once instead of queueing them, the queue of commands in flight is bounded, and a lost
  * connection is re-established in the background within seconds of Redis coming back.
+ * <p>
+ * It speaks to one Redis server, to the master its Sentinels name (both through a
+ * {@link RedisClient}), or to a Redis Cluster (through a {@link RedisClusterClient}, which
+ * sends each bucket's commands to the node that owns its key's slot and follows the
+ * cluster's topology as it changes: every bucket is one key, so every script runs on one
+ * node).
  * <p>
  * Keys are {@code byte[]}, typed {@code Object}: bucket4j hands the keys over as a generic
  * array, an {@code Object[]}, which a {@code RedisApi<byte[]>} could not accept.
@@ -46,32 +61,69 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 
 	private final ClientResources resources;
 
-	private final RedisClient client;
+	private final AbstractRedisClient client;
 
-	private final RedisURI uri;
+	private final List<RedisURI> uris;
+
+	private final boolean cluster;
 
 	private final Duration timeout;
 
 	private final AtomicBoolean connecting = new AtomicBoolean();
 
-	private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
+
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
 
 	private volatile long nextAttempt = System.nanoTime();
 
 	private volatile boolean closed;
 
 	RedisBucketConnection(RedisURI uri, Duration timeout, @Nullable SslOptions sslOptions) {
-		this.uri = uri;
+		this(List.of(uri), false, timeout, sslOptions);
+	}
+
+	/**
+	 * Create a connection, not connected yet.
+	 * @param uris the server (or its Sentinels), or the seed nodes of a cluster
+	 * @param cluster whether the URIs are a Redis Cluster's nodes
+	 * @param timeout the command timeout
+	 * @param sslOptions the TLS options, or {@code null} for none
+	 */
+	RedisBucketConnection(List<RedisURI> uris, boolean cluster, Duration timeout, @Nullable SslOptions sslOptions) {
+		this.uris = List.copyOf(uris);
+		this.cluster = cluster;
 		this.timeout = timeout;
 		this.resources = ClientResources.builder()
 			.ioThreadPoolSize(2)
-			.computationThreadPoolSize(1)
+			.computationThreadPoolSize(2)
 			.reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
 					TimeUnit.MILLISECONDS))
 			.build();
-		this.client = RedisClient.create(this.resources);
-		ClientOptions.Builder options = ClientOptions.builder()
-			.autoReconnect(true)
+		if (cluster) {
+			RedisClusterClient clusterClient = RedisClusterClient.create(this.resources, this.uris);
+			ClusterClientOptions.Builder options = ClusterClientOptions.builder()
+				// Follow fail-overs and resharding: on a MOVED/ASK redirect or a lost node at once,
+				// and every 30 seconds regardless.
+				.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+					.enableAllAdaptiveRefreshTriggers()
+					.enablePeriodicRefresh(Duration.ofSeconds(30))
+					.build());
+			configure(options, timeout, sslOptions);
+			clusterClient.setOptions(options.build());
+			this.client = clusterClient;
+		}
+		else {
+			RedisClient redisClient = RedisClient.create(this.resources);
+			ClientOptions.Builder options = ClientOptions.builder();
+			configure(options, timeout, sslOptions);
+			redisClient.setOptions(options.build());
+			this.client = redisClient;
+		}
+	}
+
+	private static void configure(ClientOptions.Builder options, Duration timeout, @Nullable SslOptions sslOptions) {
+		options.autoReconnect(true)
 			.disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
 			.requestQueueSize(MAX_QUEUED_COMMANDS)
 			.timeoutOptions(TimeoutOptions.enabled(timeout))
@@ -79,7 +131,6 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 		if (sslOptions != null) {
 			options.sslOptions(sslOptions);
 		}
-		this.client.setOptions(options.build());
 	}
 
 	private static Duration connectTimeout(Duration timeout) {
@@ -114,7 +165,7 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 	 * @return whether the connection is up
 	 */
 	boolean isConnected() {
-		StatefulRedisConnection<byte[], byte[]> current = this.connection;
+		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current != null) {
 			return current.isOpen();
 		}
@@ -129,13 +180,14 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 	 * @return whether Redis answered
 	 */
 	boolean ping() {
-		StatefulRedisConnection<byte[], byte[]> current = this.connection;
-		if (current == null || !current.isOpen()) {
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
+		if (current == null || commands == null || !current.isOpen()) {
 			isConnected();
 			return false;
 		}
 		try {
-			return "PONG".equals(current.async().ping().get(this.timeout.toNanos(), TimeUnit.NANOSECONDS));
+			return "PONG".equals(commands.ping().get(this.timeout.toNanos(), TimeUnit.NANOSECONDS));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -146,8 +198,12 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 		}
 	}
 
-	RedisURI uri() {
-		return this.uri;
+	List<RedisURI> uris() {
+		return this.uris;
+	}
+
+	boolean isCluster() {
+		return this.cluster;
 	}
 
 	private void startConnecting() {
@@ -156,12 +212,14 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 		}
 		this.nextAttempt = System.nanoTime() + RETRY_CONNECT_NANOS;
 		try {
-			this.client.connectAsync(ByteArrayCodec.INSTANCE, this.uri).whenComplete((connected, failure) -> {
+			connectAsync().whenComplete((connected, failure) -> {
 				if (connected != null) {
 					if (this.closed) {
 						connected.closeAsync();
 					}
 					else {
+						this.commands = (connected instanceof StatefulRedisClusterConnection<byte[], byte[]> nodes)
+								? nodes.async() : ((StatefulRedisConnection<byte[], byte[]>) connected).async();
 						this.connection = connected;
 					}
 				}
@@ -177,6 +235,16 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 		}
 	}
 
+	private CompletionStage<? extends StatefulConnection<byte[], byte[]>> connectAsync() {
+		if (this.client instanceof RedisClusterClient clusterClient) {
+			// An asynchronous cluster connection needs the topology first (the synchronous
+			// connect loads it itself); a later attempt refreshes it, as nodes may have moved.
+			return clusterClient.refreshPartitionsAsync()
+				.thenCompose((loaded) -> clusterClient.connectAsync(ByteArrayCodec.INSTANCE));
+		}
+		return ((RedisClient) this.client).connectAsync(ByteArrayCodec.INSTANCE, this.uris.get(0));
+	}
+
 	private void connectionAttemptEnded() {
 		synchronized (this) {
 			this.connecting.set(false);
@@ -185,17 +253,30 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 	}
 
 	String describe() {
-		return this.uri.getHost() + ":" + this.uri.getPort();
+		List<String> nodes = new ArrayList<>();
+		for (RedisURI uri : this.uris) {
+			if (uri.getSentinelMasterId() != null) {
+				List<String> sentinels = uri.getSentinels()
+					.stream()
+					.map((sentinel) -> sentinel.getHost() + ":" + sentinel.getPort())
+					.toList();
+				nodes.add("master '" + uri.getSentinelMasterId() + "' of sentinels " + String.join(",", sentinels));
+			}
+			else {
+				nodes.add(uri.getHost() + ":" + uri.getPort());
+			}
+		}
+		return (this.cluster ? "cluster " : "") + String.join(",", nodes);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private RedisAsyncCommands<Object, byte[]> commands() {
-		StatefulRedisConnection<byte[], byte[]> current = this.connection;
+	private RedisClusterAsyncCommands<Object, byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
 		if (current == null) {
 			throw new IllegalStateException("Not connected to Redis");
 		}
 		// ByteArrayCodec casts each key to byte[]; the array holding them may be an Object[].
-		return (RedisAsyncCommands) current.async();
+		return (RedisClusterAsyncCommands) current;
 	}
 
 	@Override
@@ -216,7 +297,7 @@ final class RedisBucketConnection implements RedisApi<Object>, AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		StatefulRedisConnection<byte[], byte[]> current = this.connection;
+		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current != null) {
 			current.close();
 		}

@@ -12,7 +12,9 @@ import org.springframework.context.SmartLifecycle;
  * The first step of shutdown. Spring Boot has already reported readiness
  * {@code REFUSING_TRAFFIC} when the context started to close; this keeps the web server
  * serving every request, new ones included, for the pre-stop delay, so that load balancers
- * stop routing to the instance before it stops accepting. Then the request drain begins.
+ * stop routing to the instance before it stops accepting. It lasts at least the
+ * connection-close notice, during which every response already tells its client to close
+ * the connection. Then the request drain begins.
  */
 public final class PreStopDelay implements SmartLifecycle {
 
@@ -22,6 +24,8 @@ public final class PreStopDelay implements SmartLifecycle {
 	public static final String PHASE = "pre-stop-delay";
 
 	private final Duration delay;
+
+	private final Duration connectionCloseNotice;
 
 	private final InFlightRequestFilter requests;
 
@@ -40,7 +44,22 @@ public final class PreStopDelay implements SmartLifecycle {
 	 */
 	public PreStopDelay(Duration delay, InFlightRequestFilter requests, RequestDrain requestDrain,
 			ShutdownTimeline timeline) {
+		this(delay, Duration.ZERO, requests, requestDrain, timeline);
+	}
+
+	/**
+	 * Create a pre-stop delay that serves at least as long as the connection-close notice.
+	 * @param delay how long to keep serving with readiness down
+	 * @param connectionCloseNotice how long to keep serving at least, with every response
+	 * asking its client to close the connection, also when the delay is shorter
+	 * @param requests the requests being served
+	 * @param requestDrain the drain that begins once the delay is over
+	 * @param timeline where to record the delay
+	 */
+	public PreStopDelay(Duration delay, Duration connectionCloseNotice, InFlightRequestFilter requests,
+			RequestDrain requestDrain, ShutdownTimeline timeline) {
 		this.delay = delay;
+		this.connectionCloseNotice = connectionCloseNotice;
 		this.requests = requests;
 		this.requestDrain = requestDrain;
 		this.timeline = timeline;
@@ -52,6 +71,14 @@ public final class PreStopDelay implements SmartLifecycle {
 	 */
 	public Duration getDelay() {
 		return this.delay;
+	}
+
+	/**
+	 * The connection-close notice.
+	 * @return how long the server keeps serving at least, telling clients to close
+	 */
+	public Duration getConnectionCloseNotice() {
+		return this.connectionCloseNotice;
 	}
 
 	@Override
@@ -67,7 +94,7 @@ public final class PreStopDelay implements SmartLifecycle {
 			// Blocks the closing thread on purpose: the next phase, the web server's graceful
 			// shutdown, must not begin before the delay is over. Bounded by the property's
 			// startup check, not by the timeout per shutdown phase.
-			Thread.sleep(this.delay.toMillis());
+			Thread.sleep(Math.max(this.delay.toMillis(), this.connectionCloseNotice.toMillis()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

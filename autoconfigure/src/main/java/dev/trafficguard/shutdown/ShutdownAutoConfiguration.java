@@ -26,11 +26,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for graceful shutdown of the embedded
  * web server: a pre-stop delay with readiness down, then the request drain, each recorded in
- * the {@link ShutdownTimeline}. Defaults for {@code server.shutdown} and
+ * the {@link ShutdownTimeline}, and {@code Connection: close} on every response from the
+ * moment shutdown begins. Defaults for {@code server.shutdown} and
  * {@code spring.lifecycle.timeout-per-shutdown-phase} come from
  * {@link ShutdownPropertyDefaults}.
  */
@@ -60,6 +62,22 @@ public final class ShutdownAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ConnectionCloseFilter trafficGuardConnectionCloseFilter() {
+		return new ConnectionCloseFilter();
+	}
+
+	@Bean
+	FilterRegistrationBean<ConnectionCloseFilter> trafficGuardConnectionCloseFilterRegistration(
+			ConnectionCloseFilter filter) {
+		FilterRegistrationBean<ConnectionCloseFilter> registration = new FilterRegistrationBean<>(filter);
+		// Early, so that the answer of a filter that answers itself carries the header too
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RequestDrain trafficGuardRequestDrain(InFlightRequestFilter requests, ShutdownTimeline timeline,
 			Environment environment) {
 		boolean graceful = !"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
@@ -71,9 +89,10 @@ public final class ShutdownAutoConfiguration {
 	PreStopDelay trafficGuardPreStopDelay(ShutdownProperties properties, InFlightRequestFilter requests,
 			RequestDrain requestDrain, ShutdownTimeline timeline, ApplicationContext context) {
 		// Nothing serves in a mock servlet environment (a test), so nothing waits
-		Duration delay = runsWebServer(context) ? properties.determinePreStopDelay(context.getEnvironment())
-				: Duration.ZERO;
-		return new PreStopDelay(delay, requests, requestDrain, timeline);
+		boolean serving = runsWebServer(context);
+		Duration delay = serving ? properties.determinePreStopDelay(context.getEnvironment()) : Duration.ZERO;
+		Duration notice = serving ? properties.getConnectionCloseNotice() : Duration.ZERO;
+		return new PreStopDelay(delay, notice, requests, requestDrain, timeline);
 	}
 
 	@Bean
@@ -94,6 +113,17 @@ public final class ShutdownAutoConfiguration {
 		return Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(ShutdownProperties.DEFAULT_TIMEOUT);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ResponseBodyAdvice.class)
+	static class ConnectionCloseAdviceConfiguration {
+
+		@Bean
+		ConnectionCloseAdvice trafficGuardConnectionCloseAdvice(ConnectionCloseFilter filter) {
+			return new ConnectionCloseAdvice(filter);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -56,6 +56,14 @@ final class ShutdownContributor implements TrafficGuardContributor {
 	}
 
 	@Override
+	public String summary() {
+		return "pre-stop delay " + PropertyCheck.format(this.preStopDelay.getDelay()) + ", then in-flight requests get "
+				+ PropertyCheck.format(this.timeout) + " (server.shutdown="
+				+ this.environment.getProperty("server.shutdown", "immediate")
+				+ "), then executors drain, the HTTP client pool closes and database pools drain, in that order";
+	}
+
+	@Override
 	public Object describe() {
 		List<ShutdownTimeline.Entry> entries = this.timeline.entries();
 		Map<String, Object> section = new LinkedHashMap<>();
@@ -77,6 +85,9 @@ final class ShutdownContributor implements TrafficGuardContributor {
 		Map<String, Setting> settings = new LinkedHashMap<>();
 		settings.put("traffic-guard.shutdown.pre-stop-delay", this.settingSources
 			.describe("traffic-guard.shutdown.pre-stop-delay", PropertyCheck.format(this.preStopDelay.getDelay())));
+		settings.put("traffic-guard.shutdown.connection-close-notice",
+				this.settingSources.describe("traffic-guard.shutdown.connection-close-notice",
+						PropertyCheck.format(this.preStopDelay.getConnectionCloseNotice())));
 		settings.put("traffic-guard.shutdown.timeout",
 				this.settingSources.describe("traffic-guard.shutdown.timeout", PropertyCheck.format(this.timeout)));
 		settings.put("server.shutdown", this.settingSources.describe("server.shutdown",

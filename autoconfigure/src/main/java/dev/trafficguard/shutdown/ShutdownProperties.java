@@ -29,6 +29,8 @@ public class ShutdownProperties implements InitializingBean {
 
 	static final Duration MAX_PRE_STOP_DELAY = Duration.ofMinutes(5);
 
+	static final Duration MAX_CONNECTION_CLOSE_NOTICE = Duration.ofSeconds(10);
+
 	static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
 
 	static final Duration MAX_TIMEOUT = Duration.ofHours(1);
@@ -57,6 +59,15 @@ public class ShutdownProperties implements InitializingBean {
 	 */
 	private Duration timeout = DEFAULT_TIMEOUT;
 
+	/**
+	 * How long the server keeps serving, at least, once shutdown began, also with no
+	 * pre-stop delay. From then on every response carries Connection: close, so a keep-alive
+	 * client whose previous answer left just before sends its next request while it is still
+	 * answered (and told to close), rather than on a connection the server is closing. 0
+	 * turns the wait off; the header stays.
+	 */
+	private Duration connectionCloseNotice = Duration.ofMillis(500);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -71,6 +82,14 @@ public class ShutdownProperties implements InitializingBean {
 
 	public void setPreStopDelay(@Nullable Duration preStopDelay) {
 		this.preStopDelay = preStopDelay;
+	}
+
+	public Duration getConnectionCloseNotice() {
+		return this.connectionCloseNotice;
+	}
+
+	public void setConnectionCloseNotice(Duration connectionCloseNotice) {
+		this.connectionCloseNotice = connectionCloseNotice;
 	}
 
 	public Duration getTimeout() {
@@ -101,6 +120,8 @@ public class ShutdownProperties implements InitializingBean {
 					MAX_PRE_STOP_DELAY);
 		}
 		PropertyCheck.between("traffic-guard.shutdown.timeout", this.timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+		PropertyCheck.between("traffic-guard.shutdown.connection-close-notice", this.connectionCloseNotice,
+				Duration.ZERO, MAX_CONNECTION_CLOSE_NOTICE);
 	}
 
 }

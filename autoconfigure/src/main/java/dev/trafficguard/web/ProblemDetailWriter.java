@@ -3,6 +3,7 @@ package dev.trafficguard.web;
 import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -38,19 +39,23 @@ public final class ProblemDetailWriter {
 	}
 
 	/**
-	 * The problem as a JSON document.
+	 * The problem as a JSON document, for an answer that is not written to a servlet
+	 * response directly (an actuator endpoint's).
 	 * @param problem the problem
-	 * @param instance the request path
+	 * @param instance the request path, or {@code null} to leave the member out
 	 * @return the JSON
 	 */
-	String toJson(Problem problem, String instance) {
-		StringBuilder json = new StringBuilder(160 + problem.detail().length() + instance.length());
+	public String toJson(Problem problem, @Nullable String instance) {
+		StringBuilder json = new StringBuilder(
+				160 + problem.detail().length() + ((instance != null) ? instance.length() : 0));
 		json.append("{\"type\":\"about:blank\",\"title\":\"");
 		appendEscaped(json, problem.status().getReasonPhrase());
 		json.append("\",\"status\":").append(problem.status().value()).append(",\"detail\":\"");
 		appendEscaped(json, problem.detail());
-		json.append("\",\"instance\":\"");
-		appendEscaped(json, instance);
+		if (instance != null) {
+			json.append("\",\"instance\":\"");
+			appendEscaped(json, instance);
+		}
 		json.append("\"}");
 		return json.toString();
 	}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ProtocolException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +132,7 @@ class HostCircuitBreakerAutoConfigurationTests {
 		try (Downstream slow = new Downstream()) {
 			this.contextRunner
 				.withPropertyValues("traffic-guard.http-client.max-total=2", "traffic-guard.http-client.max-per-route=2",
-						"traffic-guard.http-client.lease-timeout=100ms")
+						"traffic-guard.http-client.max-calls-per-host=2", "traffic-guard.http-client.lease-timeout=100ms")
 				.run((context) -> {
 					RestClient client = context.getBean(RestClient.Builder.class).build();
 					slow.hang();
@@ -175,6 +177,89 @@ class HostCircuitBreakerAutoConfigurationTests {
 					}
 				});
 		}
+	}
+
+	@Test
+	void callsHangingPastTheSlowCallThresholdOpenTheBreakerWhileTheyHang() {
+		this.contextRunner
+			.withPropertyValues("resilience4j.circuitbreaker.configs.default.slow-call-duration-threshold=200ms",
+					"traffic-guard.http-client.response-timeout=10m", "traffic-guard.http-client.max-calls-per-host=20")
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				CircuitBreaker breaker = breaker(context);
+				CountDownLatch opened = new CountDownLatch(1);
+				breaker.getEventPublisher().onStateTransition((event) -> {
+					if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+						opened.countDown();
+					}
+				});
+				this.downstream.hang();
+				ExecutorService callers = Executors.newFixedThreadPool(10);
+				try {
+					List<Future<?>> hanging = new ArrayList<>();
+					for (int i = 0; i < 10; i++) {
+						hanging.add(callers.submit(() -> call(client)));
+					}
+					this.downstream.awaitRequests(10);
+					assertThat(opened.await(30, TimeUnit.SECONDS)).isTrue();
+					// Open while every call still hangs: none has ended.
+					assertThat(hanging).noneMatch(Future::isDone);
+					assertThat(breaker.getMetrics().getNumberOfSlowCalls()).isEqualTo(10);
+					assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> call(client));
+					CircuitBreakerContributor.Section section = (CircuitBreakerContributor.Section) context
+						.getBean(CircuitBreakerContributor.class)
+						.describe();
+					assertThat(section.slowWhileRunningCalls()).isEqualTo(10);
+					this.downstream.close();
+					for (Future<?> call : hanging) {
+						assertThatExceptionOfType(ExecutionException.class)
+							.isThrownBy(() -> call.get(30, TimeUnit.SECONDS));
+					}
+					// Each call is recorded once: the ends of calls recorded as slow are not.
+					assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isEqualTo(10);
+					assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+				}
+				finally {
+					callers.shutdownNow();
+				}
+			});
+	}
+
+	@Test
+	void requestsThatNeverLeaveTheProcessDoNotCountAgainstTheHost() {
+		this.contextRunner.run((context) -> assertInvalidRequestsAreNotCounted(context));
+		this.contextRunner.withPropertyValues("traffic-guard.http-client.enabled=false")
+			.run((context) -> assertInvalidRequestsAreNotCounted(context));
+	}
+
+	private void assertInvalidRequestsAreNotCounted(AssertableApplicationContext context) {
+		RestClient client = context.getBean(RestClient.Builder.class).build();
+		int connections = this.downstream.connections();
+		String withUserInfo = "http://user:secret@127.0.0.1:" + this.downstream.port() + "/";
+		for (int i = 0; i < 20; i++) {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.get().uri(withUserInfo).retrieve().toBodilessEntity())
+				.withRootCauseInstanceOf(ProtocolException.class);
+		}
+		CircuitBreaker breaker = breaker(context);
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+		assertThat(this.downstream.connections()).isEqualTo(connections);
+		CircuitBreakerContributor.Section section = (CircuitBreakerContributor.Section) context
+			.getBean(CircuitBreakerContributor.class)
+			.describe();
+		assertThat(section.notSentCalls()).isEqualTo(20);
+		// A half-open breaker keeps its trial calls for requests that reach the host.
+		breaker.transitionToOpenState();
+		breaker.transitionToHalfOpenState();
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.get().uri(withUserInfo).retrieve().toBodilessEntity());
+		}
+		call(client);
+		call(client);
+		call(client);
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
 	@Test
@@ -256,7 +341,7 @@ class HostCircuitBreakerAutoConfigurationTests {
 			assertThat(config.getFailureRateThreshold()).isEqualTo(50);
 			assertThat(config.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(30_000);
 			assertThat(config.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
-			assertThat(config.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(config.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(config.isWritableStackTraceEnabled()).isFalse();
 		});
 		this.defaultsRunner

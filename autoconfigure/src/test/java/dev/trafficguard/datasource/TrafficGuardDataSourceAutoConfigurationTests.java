@@ -29,6 +29,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -39,6 +40,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -242,6 +246,59 @@ class TrafficGuardDataSourceAutoConfigurationTests {
 		assertThat(problem.retryAfterSeconds()).isEqualTo(3);
 		assertThat(problem.detail()).doesNotContain("HikariPool");
 		assertThat(mapper.rejected()).isOne();
+	}
+
+	@Test
+	void connectionLostMapperKnowsOnlyLostConnections() {
+		ConnectionLostProblemMapper mapper = new ConnectionLostProblemMapper(Duration.ofSeconds(2));
+		assertThat(mapper.map(new SQLException("duplicate key", "23505"))).isNull();
+		assertThat(mapper.map(new SQLException("canceling statement due to statement timeout", "57014"))).isNull();
+		assertThat(mapper.map(new SQLTransientConnectionException("HikariPool-1 - Connection is not available",
+				"08001"))).isNull();
+		assertThat(mapper.map(new IllegalStateException())).isNull();
+		Problem problem = mapper.map(new SQLException("terminating connection due to administrator command", "57P01"));
+		assertThat(problem).isNotNull();
+		assertThat(problem.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(problem.retryAfterSeconds()).isEqualTo(2);
+		assertThat(mapper.map(new SQLException("An I/O error occurred while sending to the backend", "08006")))
+			.isNotNull();
+		SQLException chained = new SQLException("batch failed");
+		chained.setNextException(new SQLException("connection reset", "08S01"));
+		assertThat(mapper.map(chained)).isNotNull();
+		assertThat(mapper.answered(LostConnection.SERVER_CLOSED)).isOne();
+		assertThat(mapper.answered(LostConnection.CONNECTION_FAILURE)).isEqualTo(2);
+	}
+
+	@Test
+	void transactionManagerForWhichALostConnectionNeedsNoRollbackTakesBootsPlace() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(TransactionManager.class)
+				.getBean("transactionManager")
+				.isInstanceOf(LostConnectionTransactionManager.class));
+	}
+
+	@Test
+	void transactionManagerBacksOffToUsersAndToPlainDataSourceTransactionManager() {
+		ApplicationContextRunner runner = this.contextRunner
+			.withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class));
+		runner.withBean("userTransactionManager", PlatformTransactionManager.class,
+				() -> new DataSourceTransactionManager(new HikariDataSource()))
+			.run((context) -> assertThat(context).getBeans(TransactionManager.class)
+				.containsOnlyKeys("userTransactionManager"));
+		runner.withPropertyValues("spring.dao.exceptiontranslation.enabled=false")
+			.run((context) -> assertThat(context.getBean(TransactionManager.class))
+				.isNotInstanceOf(LostConnectionTransactionManager.class));
+		runner.withPropertyValues("traffic-guard.datasource.enabled=false")
+			.run((context) -> assertThat(context.getBean(TransactionManager.class))
+				.isNotInstanceOf(LostConnectionTransactionManager.class));
+	}
+
+	@Test
+	void answersLostConnectionsInServletWebApplications() {
+		webContextRunner().run((context) -> assertThat(context).hasSingleBean(ConnectionLostProblemMapper.class)
+			.hasBean("trafficGuardConnectionLostMetrics"));
+		webContextRunner().withPropertyValues("traffic-guard.datasource.connection-lost.retry-after=0s")
+			.run((context) -> assertThat(context).hasFailed());
 	}
 
 	private WebApplicationContextRunner webContextRunner() {

@@ -27,7 +27,8 @@ class FanOutTests {
 
 	private final CountDownLatch release = new CountDownLatch(1);
 
-	private final BoundedExecutor executor = new BoundedExecutor("fan", ExecutorSettings.of(8, 8, 100, "fan-"));
+	private final BoundedExecutor executor = new BoundedExecutor("fan",
+			ExecutorSettings.of(8, 8, 100, "fan-").withMaxFanOutParallelism(8));
 
 	@AfterEach
 	void close() {
@@ -173,6 +174,15 @@ class FanOutTests {
 	void executorRefusalFailsTheFanOut() throws Exception {
 		BoundedExecutor tiny = new BoundedExecutor("tiny", ExecutorSettings.of(1, 1, 1, "tiny-"));
 		try {
+			// The only thread and the only queue slot are taken.
+			CountDownLatch running = new CountDownLatch(1);
+			tiny.execute(() -> {
+				running.countDown();
+				awaitRelease();
+			});
+			assertThat(running.await(WAIT, TimeUnit.SECONDS)).isTrue();
+			tiny.execute(() -> {
+			});
 			List<Callable<String>> tasks = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				tasks.add(() -> {
@@ -275,6 +285,91 @@ class FanOutTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	@Test
+	void parallelismIsCappedAtTheExecutorsShareWhateverTheCallerAsks() throws Exception {
+		// Traffic Guard's defaults on two processors: 8 core threads, 32 at most, a queue of
+		// 800; one fan-out runs at most a quarter of 32.
+		BoundedExecutor shared = new BoundedExecutor("shared", ExecutorSettings.of(8, 32, 800, "shared-"));
+		try {
+			assertThat(FanOut.of(shared).parallelism(100).getParallelism()).isEqualTo(8);
+			assertThat(FanOut.of(shared).parallelism(3).getParallelism()).isEqualTo(3);
+			AtomicInteger running = new AtomicInteger();
+			AtomicInteger mostAtOnce = new AtomicInteger();
+			CountDownLatch eightRunning = new CountDownLatch(8);
+			CompletableFuture<List<Integer>> big = FanOut.of(shared)
+				.parallelism(100)
+				.all(tasks(100, running, mostAtOnce, eightRunning));
+			assertThat(eightRunning.await(WAIT, TimeUnit.SECONDS)).isTrue();
+			assertThat(shared.getState().active()).isEqualTo(8);
+			assertThat(shared.getState().queued()).isZero();
+			this.release.countDown();
+			assertThat(big.get(WAIT, TimeUnit.SECONDS)).hasSize(100);
+			assertThat(mostAtOnce).hasValue(8);
+		}
+		finally {
+			shared.destroy();
+		}
+	}
+
+	@Test
+	void aSmallFanOutCompletesWhileNineBigOnesHoldTheExecutor() throws Exception {
+		BoundedExecutor shared = new BoundedExecutor("shared", ExecutorSettings.of(8, 32, 800, "shared-"));
+		try {
+			// Three big fan-outs run 8 tasks each, up to the quarter of the threads kept
+			// free; the six after them one task each.
+			int[] expected = { 8, 8, 8, 1, 1, 1, 1, 1, 1 };
+			CountDownLatch allStarted = new CountDownLatch(30);
+			List<AtomicInteger> mostAtOnce = new ArrayList<>();
+			List<CompletableFuture<List<Integer>>> big = new ArrayList<>();
+			for (int i = 0; i < expected.length; i++) {
+				AtomicInteger most = new AtomicInteger();
+				mostAtOnce.add(most);
+				big.add(FanOut.of(shared).parallelism(100).all(tasks(100, new AtomicInteger(), most, allStarted)));
+			}
+			assertThat(allStarted.await(WAIT, TimeUnit.SECONDS)).isTrue();
+			// 30 tasks run on 30 threads: a fan-out's task starts a thread rather than wait
+			// behind the others in the queue.
+			assertThat(shared.getState().active()).isEqualTo(30);
+			assertThat(shared.getState().queued()).isZero();
+			List<String> small = FanOut.of(shared)
+				.parallelism(2)
+				.all(List.<Callable<String>>of(() -> "a", () -> "b"))
+				.get(WAIT, TimeUnit.SECONDS);
+			assertThat(small).containsExactly("a", "b");
+			assertThat(big).noneMatch(CompletableFuture::isDone);
+			for (int i = 0; i < expected.length; i++) {
+				assertThat(mostAtOnce.get(i)).as("fan-out %d", i).hasValue(expected[i]);
+			}
+			this.release.countDown();
+			for (CompletableFuture<List<Integer>> each : big) {
+				assertThat(each.get(WAIT, TimeUnit.SECONDS)).hasSize(100);
+			}
+			for (AtomicInteger most : mostAtOnce) {
+				assertThat(most.get()).isBetween(1, 8);
+			}
+		}
+		finally {
+			this.release.countDown();
+			shared.destroy();
+		}
+	}
+
+	private List<Callable<Integer>> tasks(int count, AtomicInteger running, AtomicInteger mostAtOnce,
+			CountDownLatch started) {
+		List<Callable<Integer>> tasks = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			int value = i;
+			tasks.add(() -> {
+				mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+				started.countDown();
+				this.release.await(WAIT, TimeUnit.SECONDS);
+				running.decrementAndGet();
+				return value;
+			});
+		}
+		return tasks;
 	}
 
 	@Test

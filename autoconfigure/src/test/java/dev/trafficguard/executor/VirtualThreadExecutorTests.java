@@ -1,6 +1,7 @@
 package dev.trafficguard.executor;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +44,21 @@ class VirtualThreadExecutorTests {
 			assertThat(executor.getSettings().virtualThreads()).isTrue();
 			assertThat(executor.submit(() -> isVirtual(Thread.currentThread()), Duration.ofMinutes(1))
 				.get(WAIT, TimeUnit.SECONDS)).isTrue();
+		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void endpointAndSummaryShowOnlyTheSettingsThatApplyToVirtualThreads() {
+		this.contextRunner.run((context) -> {
+			ExecutorContributor contributor = context.getBean(ExecutorContributor.class);
+			Map<String, Object> section = (Map<String, Object>) contributor.describe();
+			assertThat(section).containsEntry("threads", "virtual").doesNotContainKey("virtual-threads-ignored");
+			Map<String, Object> executors = (Map<String, Object>) section.get("executors");
+			Map<String, Object> application = (Map<String, Object>) executors.get("applicationTaskExecutor");
+			assertThat((Map<String, Object>) application.get("settings")).containsKey("max-size")
+				.doesNotContainKey("core-size");
+			assertThat(contributor.summary()).contains("tasks at once on virtual threads").doesNotContain("..");
 		});
 	}
 

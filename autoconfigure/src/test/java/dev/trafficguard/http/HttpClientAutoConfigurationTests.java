@@ -22,6 +22,7 @@ import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -33,6 +34,8 @@ import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -47,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * Tests for {@link HttpClientAutoConfiguration}, against a real downstream on loopback.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HttpClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -85,32 +89,42 @@ class HttpClientAutoConfigurationTests {
 	}
 
 	@Test
-	void callBeyondThePerHostLimitWaitsTheLeaseTimeoutThenFails() {
-		this.contextRunner
-			.withPropertyValues("traffic-guard.http-client.max-per-route=2", "traffic-guard.http-client.lease-timeout=200ms")
-			.run((context) -> {
-				this.downstream.hang();
-				RestClient client = context.getBean(RestClient.Builder.class).build();
-				ExecutorService callers = Executors.newFixedThreadPool(2);
-				try {
-					List<CompletableFuture<String>> hanging = List.of(
-							CompletableFuture.supplyAsync(() -> call(client), callers),
-							CompletableFuture.supplyAsync(() -> call(client), callers));
-					this.downstream.awaitRequests(2);
-					assertThat(context.getBean(SharedConnectionPool.class).getTotalStats().getLeased()).isEqualTo(2);
-					assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
-						.withCauseInstanceOf(ConnectionRequestTimeoutException.class)
-						.satisfies((ex) -> assertThat(problem(ex).status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
-					assertThat(this.downstream.requests()).isEqualTo(2);
-					this.downstream.close();
-					CompletableFuture.allOf(hanging.toArray(CompletableFuture[]::new))
-						.exceptionally((ex) -> null)
-						.get(30, TimeUnit.SECONDS);
-				}
-				finally {
-					callers.shutdownNow();
-				}
-			});
+	void callBeyondThePoolsLimitWaitsTheLeaseTimeoutThenFails() throws Exception {
+		// Calls to one host are refused at once past max-calls-per-host, which is at most
+		// max-per-route: a lease timeout comes from the pool's total, shared with other hosts.
+		try (Downstream other = new Downstream()) {
+			this.contextRunner
+				.withPropertyValues("traffic-guard.http-client.max-total=2", "traffic-guard.http-client.max-per-route=2",
+						"traffic-guard.http-client.max-calls-per-host=2",
+						"traffic-guard.http-client.lease-timeout=200ms")
+				.run((context) -> {
+					this.downstream.hang();
+					RestClient client = context.getBean(RestClient.Builder.class).build();
+					ExecutorService callers = Executors.newFixedThreadPool(2);
+					try {
+						List<CompletableFuture<String>> hanging = List.of(
+								CompletableFuture.supplyAsync(() -> call(client), callers),
+								CompletableFuture.supplyAsync(() -> call(client), callers));
+						this.downstream.awaitRequests(2);
+						assertThat(context.getBean(SharedConnectionPool.class).getTotalStats().getLeased())
+							.isEqualTo(2);
+						assertThatExceptionOfType(ResourceAccessException.class)
+							.isThrownBy(() -> client.get().uri(other.url() + "/").retrieve().body(String.class))
+							.withCauseInstanceOf(ConnectionRequestTimeoutException.class)
+							.satisfies((ex) -> assertThat(problem(ex).status())
+								.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+						assertThat(this.downstream.requests()).isEqualTo(2);
+						assertThat(other.requests()).isZero();
+						this.downstream.close();
+						CompletableFuture.allOf(hanging.toArray(CompletableFuture[]::new))
+							.exceptionally((ex) -> null)
+							.get(30, TimeUnit.SECONDS);
+					}
+					finally {
+						callers.shutdownNow();
+					}
+				});
+		}
 	}
 
 	@Test
@@ -184,7 +198,7 @@ class HttpClientAutoConfigurationTests {
 	void defaultsAndPropertiesBind() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(SharedConnectionPool.class).getSettings())
 			.isEqualTo(new SharedConnectionPool.Settings(100, 20, Duration.ofSeconds(2), Duration.ofSeconds(1),
-					Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofSeconds(2))));
+					Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofMinutes(5), Duration.ofSeconds(2), 10)));
 		this.contextRunner
 			.withPropertyValues("traffic-guard.http-client.max-total=50", "traffic-guard.http-client.max-per-route=5",
 					"traffic-guard.http-client.connect-timeout=1s", "traffic-guard.http-client.lease-timeout=100ms",
@@ -195,10 +209,98 @@ class HttpClientAutoConfigurationTests {
 				SharedConnectionPool pool = context.getBean(SharedConnectionPool.class);
 				assertThat(pool.getSettings()).isEqualTo(new SharedConnectionPool.Settings(50, 5, Duration.ofSeconds(1),
 						Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(1),
-						Duration.ofMillis(500)));
+						Duration.ofMillis(500), 2));
 				assertThat(pool.getConnectionManager().getMaxTotal()).isEqualTo(50);
 				assertThat(pool.getConnectionManager().getDefaultMaxPerRoute()).isEqualTo(5);
 			});
+	}
+
+	@Test
+	void aHostThatNeverAnswersHoldsAtMostMaxCallsPerHostAndFurtherCallsAreRefusedAtOnce() throws Exception {
+		try (Downstream healthy = new Downstream()) {
+			this.contextRunner
+				.withPropertyValues("traffic-guard.http-client.max-calls-per-host=3",
+						"traffic-guard.http-client.response-timeout=10m")
+				.run((context) -> {
+					RestClient client = context.getBean(RestClient.Builder.class).build();
+					SharedConnectionPool pool = context.getBean(SharedConnectionPool.class);
+					this.downstream.hang();
+					ExecutorService callers = Executors.newFixedThreadPool(3);
+					try {
+						List<CompletableFuture<Void>> hanging = new java.util.ArrayList<>();
+						for (int i = 0; i < 3; i++) {
+							hanging.add(CompletableFuture.runAsync(() -> call(client), callers));
+						}
+						this.downstream.awaitRequests(3);
+						for (int i = 0; i < 20; i++) {
+							assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> call(client))
+								.withCauseInstanceOf(BulkheadFullException.class)
+								.satisfies((ex) -> {
+									Problem problem = new DownstreamProblemMapper().map(ex);
+									assertThat(problem.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+									assertThat(problem.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+								});
+						}
+						assertThat(this.downstream.requests()).isEqualTo(3);
+						assertThat(pool.getTotalStats().getLeased()).isEqualTo(3);
+						// Another host is not held back by the hanging one.
+						assertThat(client.get().uri(healthy.url() + "/").retrieve().body(String.class))
+							.isEqualTo("{\"status\":200}");
+						HttpClientContributor.Calls calls = ((HttpClientContributor.Section) context
+							.getBean(HttpClientContributor.class)
+							.describe()).calls();
+						assertThat(calls.inFlight()).isEqualTo(3);
+						assertThat(calls.inFlightByHost()).containsExactly(java.util.Map.entry(this.downstream.url(), 3));
+						assertThat(calls.bulkheadRejected()).isEqualTo(20);
+						assertThat(calls.unsent()).isZero();
+						MeterRegistry registry = new SimpleMeterRegistry();
+						context.getBeansOfType(MeterBinder.class).values().forEach((binder) -> binder.bindTo(registry));
+						assertThat(registry.get("traffic.guard.http-client.bulkhead.rejected").functionCounter().count())
+							.isEqualTo(20);
+						assertThat(registry.get("traffic.guard.http-client.calls.in-flight").gauge().value())
+							.isEqualTo(3);
+						this.downstream.close();
+						for (CompletableFuture<Void> call : hanging) {
+							assertThat(call).failsWithin(Duration.ofSeconds(30));
+						}
+						assertThat(pool.getHostBulkhead().getCallsInFlight()).isZero();
+						assertThat(pool.getHostBulkhead().callsInFlightByHost(10)).isEmpty();
+					}
+					finally {
+						callers.shutdownNow();
+					}
+				});
+		}
+	}
+
+	@Test
+	void anInvalidRequestIsNotSentIsAServerErrorNotABadGatewayAndIsLoggedOnce(CapturedOutput output) {
+		this.contextRunner.run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			String withUserInfo = "http://user:secret@127.0.0.1:" + this.downstream.port() + "/";
+			for (int i = 0; i < 20; i++) {
+				assertThatExceptionOfType(ResourceAccessException.class)
+					.isThrownBy(() -> client.get().uri(withUserInfo).retrieve().toBodilessEntity())
+					.withCauseInstanceOf(RequestNotSentException.class)
+					.satisfies((ex) -> {
+						Problem problem = new DownstreamProblemMapper().map(ex);
+						assertThat(problem.status()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+						assertThat(problem.detail()).doesNotContain("127.0.0.1").doesNotContain("secret");
+					});
+			}
+			assertThat(this.downstream.connections()).isZero();
+			HttpClientContributor.Section section = (HttpClientContributor.Section) context
+				.getBean(HttpClientContributor.class)
+				.describe();
+			assertThat(section.calls().unsent()).isEqualTo(20);
+			assertThat(section.calls().inFlight()).isZero();
+			assertThat(output.getOut().lines()
+				.filter((line) -> line.contains("WARN") && line.contains("was not sent"))
+				.count()).isOne();
+			assertThat(output.getOut()).contains("deprecated userinfo component");
+			// The client still works for valid requests.
+			assertThat(call(client)).isEqualTo("{\"status\":200}");
+		});
 	}
 
 	@Test

@@ -23,12 +23,26 @@ class ConfigurationMetadataTests {
 	/**
 	 * Properties with no single default to show: maps of named groups, lists that are empty
 	 * unless the user fills them, and defaults derived from the machine or the platform
-	 * (processor count, Kubernetes). Each is explained in its javadoc and README row.
+	 * (processor count, Kubernetes) or from another property. Each is explained in its
+	 * javadoc and README row.
 	 */
-	private static final Set<String> NO_STATIC_DEFAULT = Set.of("traffic-guard.executor.core-size",
-			"traffic-guard.executor.max-size", "traffic-guard.executor.queue-capacity", "traffic-guard.executor.pools",
-			"traffic-guard.rate-limit.exclude-paths", "traffic-guard.rate-limit.max-memory", "traffic-guard.rate-limit.rules",
-			"traffic-guard.rate-limit.trusted-proxies", "traffic-guard.shutdown.pre-stop-delay");
+	private static final Set<String> NO_STATIC_DEFAULT = Set.of(
+			"traffic-guard.audit.ignore",
+			"traffic-guard.executor.core-size",
+			"traffic-guard.executor.max-fan-out-parallelism",
+			"traffic-guard.executor.max-size",
+			"traffic-guard.executor.pools",
+			"traffic-guard.executor.queue-capacity",
+			"traffic-guard.http-client.max-calls-per-host",
+			"traffic-guard.overload.exclude-paths",
+			"traffic-guard.overload.groups",
+			"traffic-guard.overload.initial-limit",
+			"traffic-guard.overload.max-limit",
+			"traffic-guard.rate-limit.exclude-paths",
+			"traffic-guard.rate-limit.max-memory",
+			"traffic-guard.rate-limit.rules",
+			"traffic-guard.rate-limit.trusted-proxies",
+			"traffic-guard.shutdown.pre-stop-delay");
 
 	@Test
 	void everyPropertyHasADescriptionADefaultAndAReadmeRow() throws IOException {

@@ -23,7 +23,8 @@ class OptionalDependenciesTests {
 	@ParameterizedTest(name = "without {0}")
 	@ValueSource(strings = { "io.github.bucket4j", "io.github.resilience4j", "org.apache.hc.client5",
 			"com.github.benmanes.caffeine", "com.zaxxer.hikari", "org.springframework.boot.actuate",
-			"io.micrometer.prometheusmetrics", "io.lettuce", "org.springframework.data.redis" })
+			"io.micrometer.prometheusmetrics", "io.lettuce", "org.springframework.data.redis",
+			"com.netflix.concurrency" })
 	void applicationStartsWithoutTheLibrary(String library) {
 		new WebApplicationContextRunner().withUserConfiguration(Application.class)
 			.withClassLoader(new FilteredClassLoader(library))

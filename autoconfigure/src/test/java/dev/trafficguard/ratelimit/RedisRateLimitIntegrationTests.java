@@ -39,8 +39,6 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisRateLimitIntegrationTests {
 
-	private static final String REDIS_SERVER = "/usr/bin/redis-server";
-
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -183,8 +181,9 @@ class RedisRateLimitIntegrationTests {
 	}
 
 	private void startRedis(int port) throws IOException {
-		this.redis = new ProcessBuilder(REDIS_SERVER, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local")
+		this.redis = new ProcessBuilder(RedisExecutables.find("redis-server"), "--port", Integer.toString(port),
+				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command",
+				"local")
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();

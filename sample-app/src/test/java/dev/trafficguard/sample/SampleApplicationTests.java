@@ -5,8 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.trafficguard.audit.StartupAudit;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,11 +26,21 @@ class SampleApplicationTests {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private StartupAudit audit;
+
 	@Test
 	void workHoldsTheThreadAndAnswersJson() throws Exception {
 		HttpResponse<String> response = get("/api/work?ms=5");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("\"worked-ms\":5");
+	}
+
+	@Test
+	void workWithoutMsAnswersAtOnce() throws Exception {
+		HttpResponse<String> response = get("/api/work");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"worked-ms\":0");
 	}
 
 	@Test
@@ -38,7 +50,7 @@ class SampleApplicationTests {
 			assertThat(response.statusCode()).as(query).isEqualTo(400);
 			assertThat(response.headers().firstValue("Content-Type")).as(query)
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-			assertThat(response.body()).as(query).contains("'ms'");
+			assertThat(response.body()).as(query).contains("'ms'").contains("\"parameter\":\"ms\"");
 		}
 	}
 
@@ -72,6 +84,14 @@ class SampleApplicationTests {
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/prometheus").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void startupAuditFindsNothingToFix() throws Exception {
+		assertThat(this.audit.getFindings()).isEmpty();
+		HttpResponse<String> section = get("/actuator/trafficguard/audit");
+		assertThat(section.statusCode()).isEqualTo(200);
+		assertThat(section.body()).contains("\"ran\":true").contains("\"findings\":[]");
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import dev.trafficguard.audit.StartupAudit;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +30,9 @@ class SamplePostgresProfileTests {
 	@Autowired
 	private JdbcTemplate jdbcTemplate;
 
+	@Autowired
+	private StartupAudit audit;
+
 	@Test
 	void dbEndpointRunsOnPostgres() throws Exception {
 		assertThat(this.jdbcTemplate.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
@@ -37,6 +41,11 @@ class SamplePostgresProfileTests {
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("\"result\":1");
+	}
+
+	@Test
+	void startupAuditFindsNothingToFixOnPostgres() {
+		assertThat(this.audit.getFindings()).isEmpty();
 	}
 
 }

@@ -1,0 +1,7 @@
+package dev.trafficguard.startertests;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface Greetings extends JpaRepository<Greeting, Long> {
+
+}
