@@ -15,6 +15,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -149,6 +150,8 @@ public final class RateLimitAutoConfiguration {
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("trafficGuardRateLimitFilter");
 		registration.setOrder(RateLimitFilter.ORDER);
+		// Once per request: forwards, includes, error and async dispatches are not decided again
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
 	}
 

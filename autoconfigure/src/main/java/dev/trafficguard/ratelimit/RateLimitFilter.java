@@ -8,14 +8,16 @@ import dev.trafficguard.ratelimit.RateLimitProperties.FailureMode;
 import dev.trafficguard.web.Problem;
 import dev.trafficguard.web.ProblemDetailWriter;
 import io.github.bucket4j.ConsumptionProbe;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Servlet filter that limits every client to the token bucket of the first rule its
@@ -26,9 +28,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>
  * The decision takes no lock shared by all clients, writes no log, and allocates nothing
  * beyond what bucket4j needs for the common path shapes ({@code /**}, exact paths and
- * {@code /prefix/**}).
+ * {@code /prefix/**}) and the {@code RateLimit} header's value. Register it for the
+ * {@code REQUEST} dispatcher type only, so that it decides once per request: it is not a
+ * {@code OncePerRequestFilter}, which would build its marker attribute's name and set and
+ * remove the attribute on every request to find out what the dispatcher type tells.
  */
-public final class RateLimitFilter extends OncePerRequestFilter {
+public final class RateLimitFilter implements Filter {
 
 	/**
 	 * The filter's order: right after Spring Security's filter chain (order -100), so that
@@ -65,9 +70,10 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		if (this.rules.length == 0 || decide(request, response)) {
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		if (this.rules.length == 0 || !(request instanceof HttpServletRequest httpRequest)
+				|| !(response instanceof HttpServletResponse httpResponse) || decide(httpRequest, httpResponse)) {
 			chain.doFilter(request, response);
 		}
 	}

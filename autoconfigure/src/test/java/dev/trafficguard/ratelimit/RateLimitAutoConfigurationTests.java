@@ -47,6 +47,7 @@ class RateLimitAutoConfigurationTests {
 			FilterRegistrationBean<?> registration = context.getBean("trafficGuardRateLimitFilterRegistration",
 					FilterRegistrationBean.class);
 			assertThat(registration.getOrder()).isEqualTo(RateLimitFilter.ORDER);
+			assertThat(registration.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			RateLimitRule[] rules = context.getBean(RateLimitFilter.class).rules();
 			assertThat(rules).extracting(RateLimitRule::name).containsExactly("actuator", "default");
 			RateLimitRule actuator = rules[0];

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +189,23 @@ class RateLimitFilterIntegrationTests {
 		}
 	}
 
+	@Test
+	void decidesOncePerRequestThroughForwardsAndErrorDispatches() throws Exception {
+		String base = start("traffic-guard.rate-limit.rules.default.capacity=3",
+				"traffic-guard.rate-limit.rules.default.refill-tokens=1",
+				"traffic-guard.rate-limit.rules.default.refill-period=1h");
+		HttpResponse<String> forwarded = get(base + "/api/forward");
+		assertThat(forwarded.statusCode()).isEqualTo(200);
+		assertThat(forwarded.body()).isEqualTo("hello");
+		assertThat(forwarded.headers().firstValue("RateLimit")).get(as(STRING)).startsWith("\"default\";r=2;");
+		// A handler that fails is answered through an error dispatch to /error
+		assertThat(get(base + "/api/fail").statusCode()).isEqualTo(500);
+		HttpResponse<String> last = get(base + "/api/hello");
+		assertThat(last.statusCode()).isEqualTo(200);
+		assertThat(last.headers().firstValue("RateLimit")).get(as(STRING)).startsWith("\"default\";r=0;");
+		assertThat(get(base + "/api/hello").statusCode()).isEqualTo(429);
+	}
+
 	private String start(String... properties) {
 		return start(null, properties);
 	}
@@ -233,6 +252,16 @@ class RateLimitFilterIntegrationTests {
 		@PostMapping("/api/hello")
 		String write() {
 			return "written";
+		}
+
+		@GetMapping("/api/forward")
+		void forward(HttpServletRequest request, HttpServletResponse response) throws Exception {
+			request.getRequestDispatcher("/api/hello").forward(request, response);
+		}
+
+		@GetMapping("/api/fail")
+		String fail() {
+			throw new IllegalStateException("failed on purpose");
 		}
 
 	}
