@@ -28,7 +28,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "traffic-guard.rate-limit.enabled=false",
-				"traffic-guard.executor.core-size=8", "traffic-guard.executor.max-size=32" })
+				"traffic-guard.executor.core-size=8", "traffic-guard.executor.max-size=32",
+				// Fan-out fairness alone: the big fan-outs' 10 s tasks must not meet the
+				// request's default 10 s budget (its 504 is tested with the deadlines)
+				"traffic-guard.deadline.default-budget=2m" })
 class FanOutFairnessTests {
 
 	@LocalServerPort
@@ -58,12 +61,11 @@ class FanOutFairnessTests {
 		assertThat(section.body()).contains(
 				"\"max-fan-out-parallelism\":{\"property\":\"traffic-guard.executor.max-fan-out-parallelism\",\"value\":8,\"source\":\"default\"}");
 		// The big ones share what is left: those that ran one task at a time for long may
-		// reach their 30 s fan-out deadline, answered 503, or the request's own 10 s budget
-		// (traffic-guard.deadline.default-budget), answered 504: never a 500.
+		// reach their 30 s deadline, answered 503, never a 500.
 		int completed = 0;
 		for (CompletableFuture<HttpResponse<String>> each : big) {
 			HttpResponse<String> response = each.get(90, TimeUnit.SECONDS);
-			assertThat(response.statusCode()).isIn(200, 503, 504);
+			assertThat(response.statusCode()).isIn(200, 503);
 			if (response.statusCode() == 200) {
 				completed++;
 				assertThat(response.body()).contains("\"parallelism\":100").contains("task-7");
