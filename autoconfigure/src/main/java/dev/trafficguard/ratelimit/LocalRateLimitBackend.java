@@ -204,8 +204,11 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 			this.maxClients = maxClients;
 			this.k0 = k0;
 			this.k1 = k1;
+			// The table's own bound sits above the cap that admits new clients, by room for
+			// the few that racing requests add past it: were the cache to evict by size, a
+			// client tracked long before the flood could lose its bucket to a flooding key
 			this.cache = Caffeine.newBuilder()
-				.maximumSize(maxClients)
+				.maximumSize(maxClients + raceRoom(maxClients))
 				.expireAfterAccess(rule.timeToRefill())
 				// Maintenance (reordering for expiry, eviction) runs in small batches on the
 				// request thread that finds the buffers full: waking a pool thread for it costs
@@ -218,6 +221,14 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 			BucketConfiguration configuration = rule.configuration();
 			this.newBucket = (key) -> newBucket(configuration);
 			this.overflow = newBucket(configuration);
+		}
+
+		/**
+		 * Room above the cap for clients added by requests racing past the size check: at
+		 * most one per request in progress, so a bound of the server's threads with a margin.
+		 */
+		static long raceRoom(long maxClients) {
+			return 256 + maxClients / 64;
 		}
 
 		private static Bucket newBucket(BucketConfiguration configuration) {
@@ -235,7 +246,7 @@ final class LocalRateLimitBackend implements RateLimitBackend {
 				overflowed();
 				return this.overflow;
 			}
-			// Racing requests may add a few beyond the cap: the cache's own bound evicts them
+			// Racing requests may add a few beyond the cap, within the cache's room for them
 			return this.cache.get(bucketKey, this.newBucket);
 		}
 
