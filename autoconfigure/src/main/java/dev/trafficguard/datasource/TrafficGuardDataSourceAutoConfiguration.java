@@ -39,8 +39,12 @@ import org.springframework.transaction.TransactionManager;
  * shutdown and closed when Spring destroys their beans, and the {@code datasource} section of the {@code trafficguard} endpoint.
  * Spring Boot's own pool gets its defaults through {@link DataSourcePropertyDefaults}.
  */
+// After JPA's and JTA's configurations: their transaction managers win over the JDBC one
+// this configuration puts in place of Boot's
 @AutoConfiguration(after = TrafficGuardAutoConfiguration.class,
-		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+				"org.springframework.boot.transaction.jta.autoconfigure.JtaAutoConfiguration" },
 		beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration")
 @ConditionalOnClass(HikariDataSource.class)
 @ConditionalOnBooleanProperty(name = { "traffic-guard.enabled", "traffic-guard.datasource.enabled" },

@@ -81,7 +81,9 @@ class KeyFloodProcessTests {
 			// Healthy
 			HttpResponse<String> health = get(app, "/actuator/health/liveness", null);
 			assertThat(health.statusCode()).isEqualTo(200);
-			assertThat(get(app, "/actuator/health", null).body()).contains("\"status\":\"UP\"");
+			// UP, or DEGRADED (200) if a performance target judged the flood's own latency
+			assertThat(get(app, "/actuator/health", null).body()).containsAnyOf("\"status\":\"UP\"",
+					"\"status\":\"DEGRADED\"");
 
 			// The flood was limited as one client: every key beyond the table shared one bucket
 			JsonNode section = this.json.readTree(get(app, "/actuator/trafficguard/rate-limit", null).body());

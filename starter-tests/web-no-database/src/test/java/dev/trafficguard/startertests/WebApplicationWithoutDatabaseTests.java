@@ -69,7 +69,10 @@ class WebApplicationWithoutDatabaseTests {
 			assertThat(report.body()).contains("\"executor\"", "\"rate-limit\"", "\"http-client\"",
 					"\"circuit-breaker\"", "\"shutdown\"", "\"defaults\"")
 				.doesNotContain("\"datasource\"");
-			assertThat(get(base + "/actuator/health").body()).contains("\"status\":\"UP\"");
+			// UP, or DEGRADED (200) if a performance target judged the cold first requests
+			HttpResponse<String> health = get(base + "/actuator/health");
+			assertThat(health.statusCode()).isEqualTo(200);
+			assertThat(health.body()).containsAnyOf("\"status\":\"UP\"", "\"status\":\"DEGRADED\"");
 			assertThat(get(base + "/actuator/prometheus").body()).contains("traffic_guard_");
 		}
 	}

@@ -64,7 +64,9 @@ class WebFluxApplicationTests {
 			assertThat(report.statusCode()).isEqualTo(200);
 			assertThat(report.body()).contains("\"executor\"", "\"http-client\"")
 				.doesNotContain("spring.mvc.problemdetails.enabled");
-			assertThat(get(base + "/actuator/health").body()).contains("\"status\":\"UP\"");
+			// UP, or DEGRADED (200) if a performance target judged the startup's collections
+			assertThat(get(base + "/actuator/health").body()).containsAnyOf("\"status\":\"UP\"",
+					"\"status\":\"DEGRADED\"");
 		}
 	}
 
