@@ -90,7 +90,8 @@ class NonWebApplicationTests {
 
 			assertThat(context.getBeansOfType(TrafficGuardContributor.class).values())
 				.extracting(TrafficGuardContributor::name)
-				.containsExactlyInAnyOrder("defaults", "executor", "http-client", "circuit-breaker", "datasource");
+				.containsExactlyInAnyOrder("defaults", "executor", "http-client", "circuit-breaker", "datasource",
+						"audit", "targets");
 			assertThat(context.containsBean("trafficGuardRateLimitFilter")).isFalse();
 			assertThat(context.containsBean("trafficGuardInFlightRequestFilter")).isFalse();
 		}

@@ -53,7 +53,8 @@ class WebFluxApplicationTests {
 			assertThat(context.getBeansOfType(SharedConnectionPool.class)).hasSize(1);
 			assertThat(context.getBeansOfType(TrafficGuardContributor.class).values())
 				.extracting(TrafficGuardContributor::name)
-				.containsExactlyInAnyOrder("defaults", "executor", "http-client", "circuit-breaker");
+				.containsExactlyInAnyOrder("defaults", "executor", "http-client", "circuit-breaker", "audit",
+						"targets");
 
 			String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
 			HttpResponse<String> hello = get(base + "/hello");
